@@ -102,7 +102,7 @@ def wrap(text: str, width: float, max_lines: int) -> tuple[str, ...]:
                 lines.append([])
                 continue
             carry: list[str] = []
-            while False and ((carry or [piece])[0][0] in _NO_START or line[-1][-1] in _NO_END):
+            while len(line) > 1 and ((carry or [piece])[0][0] in _NO_START or line[-1][-1] in _NO_END):
                 carry.insert(0, line.pop())
             if carry and text_width("".join(carry) + piece) > width:
                 line.extend(carry)

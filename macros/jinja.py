@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 
 @cache
@@ -25,7 +26,10 @@ def environment() -> Environment:
     return env
 
 
-def render(template: str, **context: object) -> str:
-    """Render ``macros/templates/<template>``; blank lines are dropped so Markdown keeps it as one HTML block."""
+def render(template: str, **context: object) -> Markup:
+    """Render ``macros/templates/<template>`` to safe HTML that other templates can embed.
+
+    Blank lines are dropped so that Markdown keeps the result as one HTML block.
+    """
     html = environment().get_template(template).render(**context)
-    return "\n".join(line for line in html.splitlines() if line.strip())
+    return Markup("\n".join(line for line in html.splitlines() if line.strip()))
