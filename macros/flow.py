@@ -21,6 +21,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal, Mapping
 
+from markupsafe import Markup
+
 from .jinja import render
 from .model import Procedure, Role
 from .validate import end_steps, successors
@@ -41,7 +43,7 @@ LANE_PAD = 24.0  # above and below the tallest box in a lane
 TRACK = 14.0  # distance between parallel edges in the channels
 MARGIN = 8.0  # around the whole drawing
 ELLIPSIS = "…"
-LABEL_LINES = 2
+LABEL_LINES = 3
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,6 @@ class Box:
     y: float
     w: float
     h: float
-    title: str  # full text, shown as a tooltip when the label is cut short
     text: Text
 
     @property
@@ -207,7 +208,7 @@ class FlowLayout:
         return next(b for b in self.boxes if b.node == node)
 
 
-def _centred_text(lines: tuple[str, ...], cx: float, cy: float, size: float, line: float) -> Text:
+def _centred_text(lines: tuple[str, ...], cx: float, cy: float, size: float = FONT, line: float = LINE) -> Text:
     # 0.35 em below the middle puts the visual centre of CJK glyphs on cy.
     ys = tuple(cy + (i - (len(lines) - 1) / 2) * line + 0.35 * size for i in range(len(lines)))
     return Text(lines, cx, ys, "middle", size)
@@ -252,21 +253,22 @@ def _tracks(intervals: dict[int, tuple[float, float]]) -> dict[int, int]:
     return result
 
 
-def _label(text: str, start: Point, side: Side, goes_up: bool) -> Text:
-    """An exit label beside the first segment of its edge, on the side away from the bend."""
+def _label(text: str, start: Point, side: Side, goes_up: bool, source: Box) -> Text:
+    """An exit label beside the first segment of its edge, on the side away from any bend.
+
+    Labels of edges leaving to the right start past the box, clear of a diamond's slope.
+    """
     lines = wrap(text, (GAP - 8) / LABEL_FONT, LABEL_LINES)
-    n = len(lines)
-    if side == "right" and goes_up:  # below the line
+    x, anchor = {
+        "right": (source.right + 4, "start"),
+        "top": (start.x + 4, "start"),
+        "bottom": (start.x - 4, "end"),
+    }[side]
+    if side == "bottom" or (side == "right" and goes_up):
         first = start.y + 4 + 0.8 * LABEL_FONT
-        return Text(lines, start.x + 4, tuple(first + i * LABEL_LINE for i in range(n)), "start", LABEL_FONT)
-    if side == "right":  # above the line
-        last = start.y - 4 - 0.2 * LABEL_FONT
-        return Text(lines, start.x + 4, tuple(last - (n - 1 - i) * LABEL_LINE for i in range(n)), "start", LABEL_FONT)
-    if side == "top":  # right of the line, above the box
-        last = start.y - 6
-        return Text(lines, start.x + 4, tuple(last - (n - 1 - i) * LABEL_LINE for i in range(n)), "start", LABEL_FONT)
-    first = start.y + 4 + 0.8 * LABEL_FONT  # bottom: left of the line, below the box
-    return Text(lines, start.x - 4, tuple(first + i * LABEL_LINE for i in range(n)), "end", LABEL_FONT)
+    else:
+        first = start.y - 6 - (len(lines) - 1) * LABEL_LINE
+    return Text(lines, x, tuple(first + i * LABEL_LINE for i in range(len(lines))), anchor, LABEL_FONT)
 
 
 _SIDES: dict[EdgeKind, tuple[Side, Side]] = {
@@ -337,22 +339,18 @@ def layout(proc: Procedure, roles: Mapping[str, Role]) -> FlowLayout:
     lanes_bottom = lanes_top + len(proc.roles) * lane_h
     height = lanes_bottom + TRACK * n_bottom + MARGIN
 
-    lanes = tuple(
-        Lane(
-            role,
-            _centred_text(wrap(roles[role].name, (HEADER_W - 16) / FONT, 3), HEADER_W / 2, lane_y[role] + lane_h / 2, FONT, LINE),
-            lane_y[role],
-            lane_h,
-        )
-        for role in proc.roles
-    )
+    lanes = []
+    for role, y in lane_y.items():
+        name = wrap(roles[role].name, (HEADER_W - 16) / FONT, 3)
+        lanes.append(Lane(role, _centred_text(name, HEADER_W / 2, y + lane_h / 2), y, lane_h))
 
     boxes: dict[str, Box] = {}
     for name, shape, role, title in nodes:
         s = spec[name]
         y = lane_y[role] + (lane_h - s.h) / 2
         lines = wrap(title, s.text_w / s.font, s.max_lines)
-        boxes[name] = Box(name, shape, role, left[name], y, s.w, s.h, title, _centred_text(lines, left[name] + s.w / 2, y + s.h / 2, s.font, s.line))
+        text = _centred_text(lines, left[name] + s.w / 2, y + s.h / 2, s.font, s.line)
+        boxes[name] = Box(name, shape, role, left[name], y, s.w, s.h, text)
 
     # Forward edges between the same two columns get their own vertical in the gap.
     in_gap: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -368,17 +366,17 @@ def layout(proc: Procedure, roles: Mapping[str, Role]) -> FlowLayout:
         if kind == "forward":
             group = in_gap[source, target]
             gap_x = (src.right + dst.x) / 2 + (group.index(i) - (len(group) - 1) / 2) * 8
-            points = [start, end] if math.isclose(start.y, end.y) else [start, Point(gap_x, start.y), Point(gap_x, end.y), end]
+            bend = [] if math.isclose(start.y, end.y) else [Point(gap_x, start.y), Point(gap_x, end.y)]
         else:
             y = lanes_top - TRACK * (track[i] + 1) if kind == "back" else lanes_bottom + TRACK * (track[i] + 1)
-            points = [start, Point(start.x, y), Point(end.x, y), end]
-        text = _label(label, start, out_side, end.y < start.y) if label else None
-        edges.append(Edge(source, target, kind, tuple(points), label, text))
+            bend = [Point(start.x, y), Point(end.x, y)]
+        text = _label(label, start, out_side, end.y < start.y, src) if label else None
+        edges.append(Edge(source, target, kind, (start, *bend, end), label, text))
 
-    return FlowLayout(width, height, HEADER_W, lanes, tuple(boxes.values()), tuple(edges))
+    return FlowLayout(width, height, HEADER_W, tuple(lanes), tuple(boxes.values()), tuple(edges))
 
 
-def render_flow(proc: Procedure, roles: Mapping[str, Role]) -> str:
+def render_flow(proc: Procedure, roles: Mapping[str, Role]) -> Markup:
     """The procedure's flow chart as one inline ``<svg>`` element."""
     flow = layout(proc, roles)
     decisions = sum(step.kind == "decision" for step in proc.steps)

@@ -1,0 +1,55 @@
+"""Every page in a real Chromium with all non-local requests blocked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+
+def all_pages(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def test_no_request_leaves_the_local_server(browser, site_server: str, built_site: Path):
+    context = browser.new_context()
+    foreign: list[str] = []
+    failed: list[str] = []
+
+    def guard(route):
+        host = urlparse(route.request.url).hostname
+        if host in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    pg = context.new_page()
+    pg.on("requestfailed", lambda r: failed.append(f"{r.url} {r.failure}"))
+    pages = all_pages(built_site)
+    assert len(pages) > 20
+    for rel in pages:
+        pg.goto(site_server + rel, wait_until="networkidle")
+    context.close()
+    assert foreign == [], f"requests to other hosts: {sorted(set(foreign))}"
+    assert failed == [], failed
+
+
+def test_procedure_page_shows_its_flow(page, site_server: str):
+    page.goto(site_server + "procedures/outgoing-document.html")
+    flow = page.locator("figure.hb-flow svg[role=img]")
+    assert flow.count() == 1
+    box = flow.bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 100
+    assert page.locator("figure.hb-flow svg [data-step]").count() == page.locator("table.hb-steps tbody tr").count()
+    assert "发文办理" in flow.locator(":scope > title").inner_text()
