@@ -52,4 +52,4 @@ def test_procedure_page_shows_its_flow(page, site_server: str):
     box = flow.bounding_box()
     assert box and box["width"] > 300 and box["height"] > 100
     assert page.locator("figure.hb-flow svg [data-step]").count() == page.locator("table.hb-steps tbody tr").count()
-    assert "发文办理" in flow.locator(":scope > title").inner_text()
+    assert "发文办理" in flow.locator(":scope > title").text_content()
