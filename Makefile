@@ -13,6 +13,8 @@ export NO_MKDOCS_2_WARNING := 1
 serve: $(VENV)/.build-deps
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
+# site/ also works opened from disk (file://, e.g. from a USB stick), search included:
+# the offline plugin and the vendored iframe-worker shim (mkdocs.yml), no other target needed.
 build: $(VENV)/.build-deps
 	$(BIN)/python -m macros build
 
@@ -21,6 +23,11 @@ check: $(VENV)/.build-deps
 
 test: $(VENV)/.test-deps browser
 	$(BIN)/python -m pytest
+
+# Build times (both editions, data at 1x/10x/50x), bytes on first load, search latency.
+# Prints figures only; not part of `make test`. See macros/bench.py.
+bench: $(VENV)/.test-deps browser
+	$(BIN)/python -m macros.bench
 
 schema: $(VENV)/.build-deps
 	$(BIN)/python -m macros schema

@@ -12,12 +12,14 @@ from typing import Any, Callable
 
 def define_env(env: Any) -> None:
     from .render import MACROS, View
+    from .timing import timed
 
     def bind(func: Callable[..., str]) -> Callable[..., str]:
         @functools.wraps(func)
         def macro(*args: Any, **kwargs: Any) -> str:
-            view = View(env.conf.plugins["handbook"].handbook, env.page.url)
-            return func(view, *args, **kwargs)
+            with timed("render"):
+                view = View(env.conf.plugins["handbook"].handbook, env.page.url)
+                return func(view, *args, **kwargs)
 
         return macro
 

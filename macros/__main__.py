@@ -32,10 +32,17 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--site-dir", default="site")
     build.add_argument("--config", default="mkdocs.yml")
     sub.add_parser("schema", help="根据数据模型重新生成 data/schemas/ 下的 JSON Schema")
+    sub.add_parser("lint", help="检查 data/ 和 docs/ 里中文的标点、空格和部首字")
     args = parser.parse_args(argv)
     data_dir = ROOT / "data"
     if args.command == "check":
         return check(data_dir)
+    if args.command == "lint":
+        from .lint import lint, report
+
+        findings = lint(ROOT)
+        print(report(findings), file=sys.stderr if findings else sys.stdout)
+        return 1 if findings else 0
     if args.command == "schema":
         for path in write_schemas(data_dir / "schemas"):
             print(path.relative_to(ROOT))

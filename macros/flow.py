@@ -1,13 +1,16 @@
 """Swimlane flow charts for procedures, drawn at build time as inline SVG.
 
 The layout is deliberately plain so that it works for any valid procedure: one
-horizontal lane per role (in the procedure's ``roles`` order), one column per
-step in list order, a start marker before the first step and an end marker
-right after each end step. Because every column holds exactly one box, a
-vertical line through a box's centre meets no other box and the gaps between
-columns meet none at all. Edges use only those lines plus horizontal tracks in
-a channel above the lanes (edges going back) or below them (edges skipping
-columns), so no edge can cross a box.
+vertical lane per role (in the procedure's ``roles`` order, left to right, each
+headed by the role's name), one row per step in list order from top to bottom,
+a start marker above the first step and an end marker right below each end
+step. Because every row holds exactly one box, a horizontal line through a box
+meets no other box and the gaps between rows meet none at all. Edges use only
+those lines plus vertical tracks in a channel left of the lanes (edges going
+back up) or right of them (edges skipping rows), so no edge can cross a box.
+
+The chart grows in height with the steps but in width only with the roles (and
+the channel tracks), so it fits a page column and an A4 page.
 
 Python computes geometry only; ``templates/flow.svg.j2`` writes every element.
 """
@@ -37,13 +40,21 @@ END_PREFIX = "_end-"
 
 FONT, LINE = 14.0, 18.0  # step titles and role names
 LABEL_FONT, LABEL_LINE = 12.0, 14.0  # exit labels and markers
-HEADER_W = 96.0  # role-name column at the left of every lane
-GAP = 56.0  # between columns; exit labels of forward edges sit here
-LANE_PAD = 24.0  # above and below the tallest box in a lane
+LANE_W = 160.0  # width of one role's lane; the whole chart is about this times the roles
+HEADER_PAD = 9.0  # above and below the role names in the header row
+LEAD = 12.0  # between the header row and the start marker, and below the last row
+GAP = 28.0  # least room between rows; edges to the next row bend here
+JOG = 6.0  # distance between parallel bends of edges joining the same two rows
 TRACK = 14.0  # distance between parallel edges in the channels
 MARGIN = 8.0  # around the whole drawing
 ELLIPSIS = "…"
+# Least and most width of an exit label's lines, in label em: a label takes the
+# room beside its edge, so most fit on one line and never reach past the lanes
+# by more than LABEL_EM.
+LABEL_EM, LABEL_MAX_EM = 5.0, 12.0
 LABEL_LINES = 3
+# Glyph extent around a baseline, in em, for keeping text clear of boxes and edges.
+ASCENT, DESCENT = 0.9, 0.2
 
 
 @dataclass(frozen=True)
@@ -58,13 +69,31 @@ class _Spec:
     line: float
 
 
-# A diamond's text block (tw × th) fits when tw/w + th/h <= 1: 98/168 + 36/88 < 1.
+def _text_height(lines: int, line: float = LINE, font: float = FONT) -> float:
+    return (lines - 1) * line + 1.2 * font
+
+
+def _diamond(h: float, lines: int) -> _Spec:
+    """A decision diamond of height ``h`` whose text of ``lines`` lines fits.
+
+    A text block tw × th fits inside a diamond w × h when tw/w + th/h <= 1, so the
+    text may be as wide as w · (1 - th/h).
+    """
+    text_w = math.floor(DECISION_W * (1 - _text_height(lines) / h))
+    return _Spec(DECISION_W, h, text_w, lines, FONT, LINE)
+
+
+# Boxes are wider than tall because their text runs horizontally.
 SPECS: dict[str, _Spec] = {
-    "task": _Spec(120, 64, 104, 3, FONT, LINE),
-    "decision": _Spec(168, 88, 98, 2, FONT, LINE),
-    "start": _Spec(44, 44, 32, 1, LABEL_FONT, LABEL_LINE),
-    "end": _Spec(44, 44, 32, 1, LABEL_FONT, LABEL_LINE),
+    "task": _Spec(132, 56, 116, 3, FONT, LINE),  # 8 Chinese characters a line
+    "start": _Spec(36, 36, 28, 1, LABEL_FONT, LABEL_LINE),
+    "end": _Spec(36, 36, 28, 1, LABEL_FONT, LABEL_LINE),
 }
+DECISION_W = 152.0
+# A decision takes the first of these diamonds its title fits into without being
+# cut short (2 × 6, 2 × 7, 3 × 5, 3 × 6 and 4 × 5 Chinese characters), else the
+# last one with the title cut. Most titles need the first, 80 px high.
+DECISION_SPECS: tuple[_Spec, ...] = tuple(_diamond(h, n) for h, n in ((80, 2), (100, 2), (100, 3), (120, 3), (136, 4)))
 MARKER_TEXT = {"start": "开始", "end": "结束"}
 
 
@@ -142,13 +171,22 @@ class Text:
     def rows(self) -> list[tuple[str, float]]:
         return list(zip(self.lines, self.ys))
 
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """Estimated (left, top, right, bottom) of the drawn glyphs."""
+        w = max(text_width(line) for line in self.lines) * self.size
+        left = {"start": self.x, "middle": self.x - w / 2, "end": self.x - w}[self.anchor]
+        return left, self.ys[0] - ASCENT * self.size, left + w, self.ys[-1] + DESCENT * self.size
+
 
 @dataclass(frozen=True)
 class Lane:
+    """One role's column; it runs the full height of the chart, its name in the header row."""
+
     role: str
     name: Text
-    y: float
-    height: float
+    x: float
+    width: float
 
 
 @dataclass(frozen=True)
@@ -199,7 +237,7 @@ class Edge:
 class FlowLayout:
     width: float
     height: float
-    header_width: float
+    header_height: float
     lanes: tuple[Lane, ...]
     boxes: tuple[Box, ...]
     edges: tuple[Edge, ...]
@@ -207,11 +245,38 @@ class FlowLayout:
     def box(self, node: str) -> Box:
         return next(b for b in self.boxes if b.node == node)
 
+    def lane(self, role: str) -> Lane:
+        return next(lane for lane in self.lanes if lane.role == role)
+
 
 def _centred_text(lines: tuple[str, ...], cx: float, cy: float, size: float = FONT, line: float = LINE) -> Text:
     # 0.35 em below the middle puts the visual centre of CJK glyphs on cy.
     ys = tuple(cy + (i - (len(lines) - 1) / 2) * line + 0.35 * size for i in range(len(lines)))
     return Text(lines, cx, ys, "middle", size)
+
+
+def _balanced(text: str, width: float, max_lines: int) -> tuple[str, ...]:
+    """``wrap``, but with lines of even length: the narrowest width giving as few lines."""
+    lines = wrap(text, width, max_lines)
+    if lines[-1].endswith(ELLIPSIS) and not text.endswith(ELLIPSIS):
+        return lines
+    while width > 1:
+        narrower = wrap(text, width - 0.5, max_lines + 1)
+        if len(narrower) > len(lines):
+            break
+        lines, width = narrower, width - 0.5
+    return lines
+
+
+def _box_spec(shape: Shape, title: str) -> tuple[_Spec, tuple[str, ...]]:
+    """The size of a box and its title as wrapped to fit it."""
+    if shape != "decision":
+        s = SPECS[shape]
+        return s, _balanced(title, s.text_w / s.font, s.max_lines)
+    for s in DECISION_SPECS:
+        if len(wrap(title, s.text_w / s.font, s.max_lines + 1)) <= s.max_lines:
+            return s, _balanced(title, s.text_w / s.font, s.max_lines)
+    return s, wrap(title, s.text_w / s.font, s.max_lines)
 
 
 def _port(box: Box, side: Side, offset: float) -> Point:
@@ -253,28 +318,30 @@ def _tracks(intervals: dict[int, tuple[float, float]]) -> dict[int, int]:
     return result
 
 
-def _label(text: str, start: Point, side: Side, goes_up: bool, source: Box) -> Text:
+def _label(text: str, start: Point, side: Side, on_right: bool, source: Box, room: float) -> Text:
     """An exit label beside the first segment of its edge, on the side away from any bend.
 
-    Labels of edges leaving to the right start past the box, clear of a diamond's slope.
+    Labels start past the source's bounding box, clear of a diamond's slopes. An
+    edge down to the next row has its label beside the line below the box; an
+    edge out of a side has it beside the line outside the box: below it when the
+    edge then turns up (back), above it when the edge turns down (skip). Lines
+    are as wide as ``room`` allows, within LABEL_EM to LABEL_MAX_EM.
     """
-    lines = wrap(text, (GAP - 8) / LABEL_FONT, LABEL_LINES)
-    x, anchor = {
-        "right": (source.right + 4, "start"),
-        "top": (start.x + 4, "start"),
-        "bottom": (start.x - 4, "end"),
+    lines = _balanced(text, min(LABEL_MAX_EM, max(LABEL_EM, room / LABEL_FONT)), LABEL_LINES)
+    below = source.bottom + 4 + ASCENT * LABEL_FONT
+    above = start.y - 4 - DESCENT * LABEL_FONT - (len(lines) - 1) * LABEL_LINE
+    x, anchor, first = {
+        "bottom": (start.x + 4, "start", below) if on_right else (start.x - 4, "end", below),
+        "left": (source.x - 4, "end", start.y + 4 + ASCENT * LABEL_FONT),
+        "right": (source.right + 4, "start", above),
     }[side]
-    if side == "bottom" or (side == "right" and goes_up):
-        first = start.y + 4 + 0.8 * LABEL_FONT
-    else:
-        first = start.y - 6 - (len(lines) - 1) * LABEL_LINE
     return Text(lines, x, tuple(first + i * LABEL_LINE for i in range(len(lines))), anchor, LABEL_FONT)
 
 
 _SIDES: dict[EdgeKind, tuple[Side, Side]] = {
-    "forward": ("right", "left"),
-    "skip": ("bottom", "bottom"),
-    "back": ("top", "top"),
+    "forward": ("bottom", "top"),
+    "skip": ("right", "right"),
+    "back": ("left", "left"),
 }
 
 
@@ -283,7 +350,7 @@ def layout(proc: Procedure, roles: Mapping[str, Role]) -> FlowLayout:
     out_edges = successors(proc)
     ends = end_steps(out_edges)
 
-    # Nodes in column order: (name, shape, role, title).
+    # Nodes in row order: (name, shape, role, title).
     nodes: list[tuple[str, Shape, str, str]] = [(START, "start", proc.steps[0].role, MARKER_TEXT["start"])]
     raw: list[tuple[str, str, str | None]] = [(START, proc.steps[0].id, None)]
     for step in proc.steps:
@@ -292,88 +359,134 @@ def layout(proc: Procedure, roles: Mapping[str, Role]) -> FlowLayout:
         if step.id in ends:
             nodes.append((END_PREFIX + step.id, "end", step.role, MARKER_TEXT["end"]))
             raw.append((step.id, END_PREFIX + step.id, None))
-    column = {name: i for i, (name, *_) in enumerate(nodes)}
+    row = {name: i for i, (name, *_) in enumerate(nodes)}
+    lane_index = {role: i for i, role in enumerate(proc.roles)}
+    lanes_w = len(proc.roles) * LANE_W
 
-    # Horizontal geometry first: it decides the ports, which decide the tracks.
-    left: dict[str, float] = {}
-    x = HEADER_W + GAP / 2
-    for name, shape, _, _ in nodes:
-        left[name] = x
-        x += SPECS[shape].w + GAP
-    width = x - GAP / 2 + MARGIN
-    spec = {name: SPECS[shape] for name, shape, _, _ in nodes}
-    centre_x = {name: left[name] + spec[name].w / 2 for name in left}
+    sized = {name: _box_spec(shape, title) for name, shape, _, title in nodes}
+    spec = {name: s for name, (s, _) in sized.items()}
 
     kinds: list[EdgeKind] = []
     for source, target, _ in raw:
-        step = column[target] - column[source]
+        step = row[target] - row[source]
         kinds.append("forward" if step == 1 else "skip" if step > 1 else "back")
 
     # Spread the edges meeting one side of a box so none share a point; order them
     # by where their other end lies, which keeps the channel tracks from crossing.
-    sharing: dict[tuple[str, Side], list[tuple[float, int, int, bool]]] = defaultdict(list)
+    sharing: dict[tuple[str, Side], list[tuple[int, int, int, bool]]] = defaultdict(list)
     for i, ((source, target, _), kind) in enumerate(zip(raw, kinds)):
         out_side, in_side = _SIDES[kind]
-        sharing[source, out_side].append((-centre_x[target], 1, i, True))
-        sharing[target, in_side].append((-centre_x[source], 0, i, False))
-    # Spreading over 40% of each side keeps a diamond's top and right ports apart.
+        sharing[source, out_side].append((-row[target], 1, i, True))
+        sharing[target, in_side].append((-row[source], 0, i, False))
+    # Spreading over 40% of each side keeps a diamond's bottom and side ports apart.
     offset: dict[tuple[int, bool], float] = {}
     for (name, side), uses in sharing.items():
         along = spec[name].w if side in ("top", "bottom") else spec[name].h
         for (_, _, i, is_out), off in zip(sorted(uses), _spread(len(uses), 0.4 * along)):
             offset[i, is_out] = off
 
-    channel: dict[EdgeKind, dict[int, tuple[float, float]]] = {"back": {}, "skip": {}}
-    for i, ((source, target, _), kind) in enumerate(zip(raw, kinds)):
-        if kind != "forward":
-            a, b = centre_x[source] + offset[i, True], centre_x[target] + offset[i, False]
-            channel[kind][i] = (min(a, b), max(a, b))
-    track = {**_tracks(channel["back"]), **_tracks(channel["skip"])}
-    n_top = 1 + max((track[i] for i in channel["back"]), default=-1)
-    n_bottom = 1 + max((track[i] for i in channel["skip"]), default=-1)
-
-    # Vertical geometry.
-    lane_h = max(s.h for s in spec.values()) + 2 * LANE_PAD
-    lanes_top = MARGIN + TRACK * n_top
-    lane_y = {role: lanes_top + i * lane_h for i, role in enumerate(proc.roles)}
-    lanes_bottom = lanes_top + len(proc.roles) * lane_h
-    height = lanes_bottom + TRACK * n_bottom + MARGIN
-
-    lanes = []
-    for role, y in lane_y.items():
-        name = wrap(roles[role].name, (HEADER_W - 16) / FONT, 3)
-        lanes.append(Lane(role, _centred_text(name, HEADER_W / 2, y + lane_h / 2), y, lane_h))
-
-    boxes: dict[str, Box] = {}
-    for name, shape, role, title in nodes:
-        s = spec[name]
-        y = lane_y[role] + (lane_h - s.h) / 2
-        lines = wrap(title, s.text_w / s.font, s.max_lines)
-        text = _centred_text(lines, left[name] + s.w / 2, y + s.h / 2, s.font, s.line)
-        boxes[name] = Box(name, shape, role, left[name], y, s.w, s.h, text)
-
-    # Forward edges between the same two columns get their own vertical in the gap.
+    # Forward edges between the same two rows get their own bend in the gap.
     in_gap: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, ((source, target, _), kind) in enumerate(zip(raw, kinds)):
         if kind == "forward":
             in_gap[source, target].append(i)
 
+    def place(name: str, x0: float, y: float) -> Box:
+        """The box of node ``name`` with the lanes starting at ``x0`` and its top at ``y``."""
+        _, shape, role, _ = nodes[row[name]]
+        s, lines = sized[name]
+        x = x0 + lane_index[role] * LANE_W + (LANE_W - s.w) / 2
+        return Box(name, shape, role, x, y, s.w, s.h, _centred_text(lines, x + s.w / 2, y + s.h / 2, s.font, s.line))
+
+    def labels(boxes: Mapping[str, Box], x0: float) -> dict[int, Text]:
+        """Exit labels with the lanes starting at ``x0``; they may use the room up to
+        the edge of the lanes beside a side exit, or of the source's lane below it."""
+        result = {}
+        for i, ((source, target, label), kind) in enumerate(zip(raw, kinds)):
+            if label:
+                src, dst = boxes[source], boxes[target]
+                side = _SIDES[kind][0]
+                start = _port(src, side, offset[i, True])
+                on_right = _port(dst, _SIDES[kind][1], offset[i, False]).x <= start.x + 0.5
+                lane_x = x0 + lane_index[src.role] * LANE_W
+                room = {
+                    "left": src.x - 4 - x0,
+                    "right": x0 + lanes_w - src.right - 4,
+                    "bottom": lane_x + LANE_W - start.x - 4 if on_right else start.x - 4 - lane_x,
+                }[side]
+                result[i] = _label(label, start, side, on_right, src, room)
+        return result
+
+    # Labels move with their box, so measure them once on boxes placed with the
+    # lanes starting at x = 0 and every box's top at y = 0.
+    probe = {name: place(name, 0, 0) for name in row}
+    measured = labels(probe, 0)
+
+    # Vertical geometry first: rows from top to bottom, each gap tall enough for
+    # the labels hanging into it.
+    header_lines = {role: wrap(roles[role].name, (LANE_W - 12) / FONT, 2) for role in proc.roles}
+    header_h = 2 * HEADER_PAD + _text_height(max(map(len, header_lines.values())))
+    above = {name: 0.0 for name in row}
+    below = {name: 0.0 for name in row}
+    for i, text in measured.items():
+        box = probe[raw[i][0]]
+        _, top, _, bottom = text.bounds
+        above[box.node] = max(above[box.node], box.y - top)
+        below[box.node] = max(below[box.node], bottom - box.bottom)
+    top_of: dict[str, float] = {}
+    y = header_h + max(LEAD, above[nodes[0][0]] + 4)
+    for k, (name, *_) in enumerate(nodes):
+        if k:
+            y += max(GAP, below[nodes[k - 1][0]] + above[name] + 6)
+        top_of[name] = y
+        y += spec[name].h
+    height = y + max(LEAD, below[nodes[-1][0]] + 4) + MARGIN
+
+    def centre_y(i: int, is_out: bool) -> float:
+        name = raw[i][0 if is_out else 1]
+        return top_of[name] + spec[name].h / 2 + offset[i, is_out]
+
+    channel: dict[EdgeKind, dict[int, tuple[float, float]]] = {"back": {}, "skip": {}}
+    for i, kind in enumerate(kinds):
+        if kind != "forward":
+            a, b = centre_y(i, True), centre_y(i, False)
+            channel[kind][i] = (min(a, b), max(a, b))
+    track = {**_tracks(channel["back"]), **_tracks(channel["skip"])}
+    n_left = 1 + max((track[i] for i in channel["back"]), default=-1)
+    n_right = 1 + max((track[i] for i in channel["skip"]), default=-1)
+
+    # Horizontal geometry: the channels outside the lanes must hold the tracks and
+    # any label reaching past the lanes.
+    reach_left = max([0.0] + [-t.bounds[0] for t in measured.values()])
+    reach_right = max([0.0] + [t.bounds[2] - lanes_w for t in measured.values()])
+    lanes_left = MARGIN + max(TRACK * n_left, math.ceil(reach_left + 2))
+    lanes_right = lanes_left + lanes_w
+    width = lanes_right + max(TRACK * n_right, math.ceil(reach_right + 2)) + MARGIN
+
+    lanes = []
+    for role in proc.roles:
+        x = lanes_left + lane_index[role] * LANE_W
+        lanes.append(Lane(role, _centred_text(header_lines[role], x + LANE_W / 2, header_h / 2), x, LANE_W))
+
+    boxes = {name: place(name, lanes_left, top_of[name]) for name in row}
+    texts = labels(boxes, lanes_left)
     edges: list[Edge] = []
     for i, ((source, target, label), kind) in enumerate(zip(raw, kinds)):
         src, dst = boxes[source], boxes[target]
         out_side, in_side = _SIDES[kind]
         start, end = _port(src, out_side, offset[i, True]), _port(dst, in_side, offset[i, False])
         if kind == "forward":
+            # Parallel bends are ordered so that they do not cross each other's lines.
             group = in_gap[source, target]
-            gap_x = (src.right + dst.x) / 2 + (group.index(i) - (len(group) - 1) / 2) * 8
-            bend = [] if math.isclose(start.y, end.y) else [Point(gap_x, start.y), Point(gap_x, end.y)]
+            rank = group.index(i) if end.x < start.x else len(group) - 1 - group.index(i)
+            gap_y = (src.bottom + dst.y) / 2 + (rank - (len(group) - 1) / 2) * JOG
+            bend = [] if math.isclose(start.x, end.x) else [Point(start.x, gap_y), Point(end.x, gap_y)]
         else:
-            y = lanes_top - TRACK * (track[i] + 1) if kind == "back" else lanes_bottom + TRACK * (track[i] + 1)
-            bend = [Point(start.x, y), Point(end.x, y)]
-        text = _label(label, start, out_side, end.y < start.y, src) if label else None
-        edges.append(Edge(source, target, kind, (start, *bend, end), label, text))
+            x = lanes_left - TRACK * (track[i] + 1) if kind == "back" else lanes_right + TRACK * (track[i] + 1)
+            bend = [Point(x, start.y), Point(x, end.y)]
+        edges.append(Edge(source, target, kind, (start, *bend, end), label, texts.get(i)))
 
-    return FlowLayout(width, height, HEADER_W, tuple(lanes), tuple(boxes.values()), tuple(edges))
+    return FlowLayout(width, height, header_h, tuple(lanes), tuple(boxes.values()), tuple(edges))
 
 
 def render_flow(proc: Procedure, roles: Mapping[str, Role]) -> Markup:
@@ -381,8 +494,8 @@ def render_flow(proc: Procedure, roles: Mapping[str, Role]) -> Markup:
     flow = layout(proc, roles)
     decisions = sum(step.kind == "decision" for step in proc.steps)
     desc = (
-        f"泳道从上到下依次为：{'、'.join(roles[r].name for r in proc.roles)}；"
-        f"共 {len(proc.steps)} 个步骤"
+        f"泳道从左到右依次为：{'、'.join(roles[r].name for r in proc.roles)}；"
+        f"共 {len(proc.steps)} 个步骤，从上到下进行"
         + (f"，其中 {decisions} 个判断" if decisions else "")
         + "。各步骤的完整说明见步骤表。"
     )

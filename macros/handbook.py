@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from .errors import DataError, DataErrors
 from .links import Links, build_links
 from .loader import Document, parse, read_document
+from .timing import timed
 from .validate import check_handbook
 from .model import (
     Area,
@@ -75,6 +76,8 @@ class Handbook:
 
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
     origins: dict[tuple[str, str], tuple[Document, tuple[Any, ...]]] = field(default_factory=dict)
+    # "data/<file>" -> date of its last git commit; filled by the plugin (see review.py)
+    file_dates: dict[str, str] = field(default_factory=dict)
 
     # Typed accessors keep call sites readable.
     @property
@@ -152,14 +155,15 @@ def load_handbook(data_dir: Path) -> Handbook:
             incomplete.add(kind.name)
             continue
         if not path.exists():
-            errors.append(DataError(display, None, "", "缺少这个文件"))
+            errors.append(DataError(display, None, "", "缺少这个文件。请把它恢复回来（手册的其他内容要引用它）"))
             incomplete.add(kind.name)
             continue
         file_errors = _load_file(handbook, kind, path, display)
         if file_errors:
             incomplete.add(kind.name)
             errors += file_errors
-    errors += check_handbook(handbook, incomplete)
+    with timed("validate"):
+        errors += check_handbook(handbook, incomplete)
     if errors:
         raise DataErrors(errors)
     return handbook
@@ -176,14 +180,23 @@ def _load_file(handbook: Handbook, kind: Kind, path: Path, display: str) -> list
     errors: list[DataError] = []
     first = path.read_text(encoding="utf-8-sig").splitlines()[0].strip()
     if first != schema_line(kind):
-        errors.append(DataError(display, 1, "", f"第一行应为：{schema_line(kind)}（编辑器靠它提示字段）"))
+        errors.append(
+            DataError(display, 1, "", f"第一行应为：{schema_line(kind)}（编辑器靠它提示字段）。请把这一行复制到文件开头")
+        )
     parsed = parse(doc, kind.model)
     if isinstance(parsed, list):
         return errors + parsed
     if kind.folder:
         records = [((), parsed)]
         if parsed.id != path.stem:
-            errors.append(DataError(display, doc.line(("id",)), "id", f"id 应与文件名相同：{path.stem}"))
+            errors.append(
+                DataError(
+                    display,
+                    doc.line(("id",)),
+                    "id",
+                    f"id 应与文件名相同：{path.stem}。请把 id 改为 {path.stem}，或把文件改名为 {parsed.id}.yaml",
+                )
+            )
     else:
         list_field = LIST_FIELD.get(kind.name, kind.name)
         records = [((list_field, i), r) for i, r in enumerate(getattr(parsed, list_field))]
@@ -197,7 +210,7 @@ def _load_file(handbook: Handbook, kind: Kind, path: Path, display: str) -> list
                     display,
                     doc.line(loc + (kind.key,)),
                     kind.key,
-                    f"“{key}”重复：{first_path} 第 {first_line} 行已经用过。每项的 {kind.key} 必须唯一",
+                    f"“{key}”重复：{first_path} 第 {first_line} 行已经用过。每项的 {kind.key} 必须唯一，请换一个",
                 )
             )
             continue

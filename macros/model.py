@@ -86,7 +86,7 @@ class Source(Record):
     @model_validator(mode="after")
     def _essay_has_file(self) -> Source:
         if self.kind == "essay" and not self.file:
-            raise ValueError("原文（kind: essay）必须写 file：原文文件名")
+            raise ValueError("原文（kind: essay）必须写 file：原文文件名。请补上 file")
         return self
 
 
@@ -164,16 +164,19 @@ class Step(Record):
     def _shape_matches_kind(self) -> Step:
         if self.kind == "decision":
             if len(self.exits) < 2:
-                raise ValueError("判断步骤（kind: decision）至少要有两个带标签的出口 exits")
+                raise ValueError(
+                    "判断步骤（kind: decision）至少要有两个带标签的出口 exits。"
+                    "请在 exits 下逐个写出 label（如 是、否）和 to（去往的步骤 id）"
+                )
             if self.next or self.end:
-                raise ValueError("判断步骤用 exits 指明去向，不能再写 next 或 end")
+                raise ValueError("判断步骤用 exits 指明去向，不能再写 next 或 end。请删去 next 或 end")
         else:
             if self.exits:
-                raise ValueError("只有判断步骤（kind: decision）才能写 exits")
+                raise ValueError("只有判断步骤（kind: decision）才能写 exits。请删去 exits，或加上 kind: decision")
             if not self.action:
                 raise ValueError("办理步骤必须写 action：具体做什么")
             if self.next and self.end:
-                raise ValueError("next 和 end: true 不能同时写")
+                raise ValueError("next 和 end: true 不能同时写。请删去其中一个")
         return self
 
 
@@ -191,7 +194,7 @@ class Reviewed(Record):
     @model_validator(mode="after")
     def _due_after_review(self) -> Reviewed:
         if self.review_due <= self.last_reviewed:
-            raise ValueError("review_due（下次审核日期）必须晚于 last_reviewed（上次审核日期）")
+            raise ValueError("review_due（下次审核日期）必须晚于 last_reviewed（上次审核日期）。请改正其中一个日期")
         return self
 
 
@@ -200,7 +203,7 @@ class Procedure(Reviewed, Cited):
     title: Text
     purpose: Text = Field(description="为什么有这个程序")
     trigger: Text = Field(description="什么时候启动")
-    roles: list[Id] = Field(min_length=1, description="参与的角色，按泳道从上到下的顺序")
+    roles: list[Id] = Field(min_length=1, description="参与的角色，按泳道从左到右的顺序")
     steps: list[Step] = Field(min_length=2)
     pitfalls: list[Pitfall] = []
     checklists: list[Id] = []
@@ -237,7 +240,10 @@ class Checklist(Reviewed, Cited):
     @model_validator(mode="after")
     def _current_version_logged(self) -> Checklist:
         if self.version not in {c.version for c in self.changes}:
-            raise ValueError(f"修订记录 changes 中没有当前版本 {self.version}")
+            raise ValueError(
+                f"修订记录 changes 中没有当前版本 {self.version}。"
+                f"请在 changes 中补一条 version: \"{self.version}\" 的记录，或改正 version"
+            )
         return self
 
 

@@ -6,6 +6,12 @@
 - ``on_files``: one virtual page per procedure, checklist, role and guide, so a new
   YAML file is a new page with no Markdown to write.
 - ``on_post_build``: write ``data/handbook.json`` (all validated data, with URLs).
+
+Search and the Traditional edition (see ``search.py`` and ``traditional.py``):
+``on_config`` writes and loads the jieba dictionary, ``on_post_page`` points
+the language switch at the same page in the other edition and converts the
+zh-Hant edition's pages, and ``on_post_build`` tunes the search
+index (after the search plugin wrote it, before the offline plugin copies it).
 """
 
 from __future__ import annotations
@@ -17,13 +23,15 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from markupsafe import escape
 
+from . import search, timing, traditional
 from .errors import DataErrors
 from .handbook import Handbook, load_handbook
 from .links import PAGE_KINDS, site_url
+from .review import git_dates
 
 # Which macro renders a generated page of each kind.
 PAGE_MACROS = {
@@ -37,6 +45,8 @@ ABBR_EXTENSION = "macros.cjk_abbr"
 
 class HandbookConfig(base.Config):
     data_dir = c.Type(str, default="data")
+    # zh-Hans or zh-Hant; unset: zh-Hant when theme.language is zh-Hant (mkdocs.zh-Hant.yml).
+    edition = c.Optional(c.Choice(("zh-Hans", "zh-Hant")))
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
@@ -44,19 +54,33 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_config(self, config: Any) -> Any:
         data_dir = Path(config.config_file_path).parent / self.config.data_dir
+        timing.start_build()
+        self.site_dir = config.site_dir
         try:
-            self.handbook = load_handbook(data_dir)
+            with timing.timed("load"):
+                self.handbook = load_handbook(data_dir)
         except DataErrors as exc:
             raise PluginError(exc.report()) from None
+        with timing.timed("git"):
+            self.handbook.file_dates = git_dates(data_dir)  # "last updated" on each page
         config.nav = expand_nav(config.nav or [], self.handbook)
         if ABBR_EXTENSION not in config.markdown_extensions:
             raise PluginError(f"mkdocs.yml 的 markdown_extensions 中缺少 {ABBR_EXTENSION}（术语提示要用）")
         config.mdx_configs.setdefault(ABBR_EXTENSION, {})["glossary"] = tooltips(self.handbook)
+        self.edition = traditional.edition_of(self.config.edition, config.theme["language"])
+        self.alternates = traditional.alternate_roots(config.extra)
+        cache = Path(config.config_file_path).parent / ".cache" / "handbook"
+        search.load_user_dict(search.write_user_dict(self.handbook, cache))
         return config
 
     def on_files(self, files: Files, config: Any) -> Files:
         for path, content in generated_pages(self.handbook):
             files.append(File.generated(config, path, content=content))
+        # The site's own scripts, styles and images (not the theme's), for the zh-Hant edition.
+        self.static_files = [
+            Path(f.abs_dest_path) for f in files
+            if not f.is_documentation_page() and f.src_dir and Path(f.src_dir) == Path(config.docs_dir)
+        ]
         return files
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
@@ -67,16 +91,47 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             page.meta["title"] = nav_title(self.handbook.entries[kind][name[:-3]])
         return markdown
 
+    def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        return self._edition_html(output, page.url)
+
+    def on_post_template(self, output_content: str, template_name: str, config: Any) -> str:
+        if template_name.endswith(".html"):  # 404.html
+            return self._edition_html(output_content, None)
+        return output_content
+
+    def _edition_html(self, html: str, page_url: str | None) -> str:
+        """Language switch to the same page in the other edition; zh-Hant text converted."""
+        html = traditional.link_alternates(html, self.alternates, page_url, self.edition)
+        return traditional.to_traditional(html) if self.edition == traditional.EDITION else html
+
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         server.watch(str(Path(config.config_file_path).parent / self.config.data_dir))
         return server
 
+    # After the search plugin wrote its index (priority 0), before the offline
+    # plugin copies it into search_index.js (priority -100).
+    @event_priority(-50)
     def on_post_build(self, config: Any) -> None:
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if index.is_file():
+            data = search.tune_index(json.loads(index.read_text(encoding="utf-8")), self.handbook)
+            if self.edition == traditional.EDITION:
+                traditional.convert_search_index(data)
+            search.write_index(index, data)
+        if self.edition == traditional.EDITION:
+            # The open data stays one Simplified file, at the root of the Simplified edition.
+            traditional.convert_files(self.static_files)
+            return
         out = Path(config.site_dir) / "data" / "handbook.json"
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(
-            json.dumps(handbook_json(self.handbook), ensure_ascii=False, indent=1), encoding="utf-8"
-        )
+        with timing.timed("render"):
+            text = json.dumps(handbook_json(self.handbook), ensure_ascii=False, indent=1)
+        out.write_text(text, encoding="utf-8")
+
+    def on_shutdown(self) -> None:
+        # For `make bench`: how long this build spent in the handbook's own code.
+        if getattr(self, "site_dir", None):
+            timing.finish_build(self.site_dir)
 
 
 def generated_pages(hb: Handbook) -> list[tuple[str, str]]:

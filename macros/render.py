@@ -17,6 +17,7 @@ from .flow import render_flow
 from .handbook import Handbook
 from .jinja import render
 from .links import anchor, site_url
+from .review import last_updated, overdue_reviews
 from .validate import successors
 
 
@@ -58,6 +59,10 @@ class View:
 
     def page(self, template: str, **context: Any) -> str:
         return render(template, v=self, hb=self.hb, **context)
+
+    def updated(self, record: Any) -> str:
+        """Date of the last git commit of the record's data file ("" when not a git checkout)."""
+        return last_updated(self.hb, record)
 
 
 def duty_table(v: View, area: str | None = None, role: str | None = None) -> str:
@@ -193,4 +198,5 @@ MACROS: tuple[Callable[..., str], ...] = (
     sources_page,
     guide_page,
     citations,
+    overdue_reviews,
 )

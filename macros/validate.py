@@ -59,12 +59,27 @@ def _check_references(hb: Handbook, incomplete: set[str]) -> Iterator[DataError]
             for i, ref in enumerate(_as_list(value)):
                 if ref not in valid:
                     sub = (field, i) if isinstance(value, list) else (field,)
-                    yield hb.error(kind, key, sub, field_path(sub), _unknown(label, ref, valid))
+                    yield hb.error(kind, key, sub, field_path(sub), _unknown(label, ref, valid, target))
 
 
-def _unknown(label: str, ref: str, valid: dict[str, Any]) -> str:
+# Where a record of each kind is defined, for "add it there first".
+_HOME = {
+    "roles": "data/roles.yaml",
+    "areas": "data/areas.yaml",
+    "procedures": "data/procedures/",
+    "checklists": "data/checklists/",
+    "glossary": "data/glossary.yaml",
+    "sources": "data/sources.yaml",
+}
+
+
+def _unknown(label: str, ref: str, valid: dict[str, Any], target: str = "") -> str:
     names = [f"{k}（{_name_of(v)}）" if _name_of(v) else k for k, v in valid.items()]
-    return f"{label}“{ref}”不存在。{did_you_mean(ref, valid)}可用的有：{choices(names)}"
+    home = f"，或先在 {_HOME[target]} 中添加它" if target in _HOME else ""
+    return (
+        f"{label}“{ref}”不存在。{did_you_mean(ref, valid)}"
+        f"请改用已有的{label}{home}。可用的有：{choices(names)}"
+    )
 
 
 def _name_of(record: Any) -> str:
@@ -99,7 +114,7 @@ def _check_citations(hb: Handbook) -> Iterator[DataError]:
             for sub, citation in citations(record):
                 source, _, section = citation.partition("#")
                 if source not in sections:
-                    yield hb.error(kind, key, sub, field_path(sub), _unknown("来源", source, hb.sources))
+                    yield hb.error(kind, key, sub, field_path(sub), _unknown("来源", source, hb.sources, "sources"))
                 elif section and section not in sections[source]:
                     yield hb.error(
                         kind,
@@ -107,7 +122,7 @@ def _check_citations(hb: Handbook) -> Iterator[DataError]:
                         sub,
                         field_path(sub),
                         f"来源 {source} 没有章节“{section}”。{did_you_mean(section, sections[source])}"
-                        f"可用的章节：{choices(sections[source])}",
+                        f"请改为下列章节之一（或只写 {source}）。可用的章节：{choices(sections[source])}",
                     )
 
 
@@ -122,7 +137,7 @@ def _check_glossary(hb: Handbook) -> Iterator[DataError]:
                     term,
                     ("aliases", i),
                     f"aliases[{i + 1}]",
-                    f"别称“{alias}”已被术语“{owner}”使用。同一个词只能指向一个术语",
+                    f"别称“{alias}”已被术语“{owner}”使用。同一个词只能指向一个术语，请删去其中一处",
                 )
             else:
                 seen[alias] = term
@@ -132,7 +147,13 @@ def _check_procedure(hb: Handbook, pid: str, proc: Procedure) -> Iterator[DataEr
     steps = {}
     for i, step in enumerate(proc.steps):
         if step.id in steps:
-            yield hb.error("procedures", pid, ("steps", i, "id"), f"steps[{i + 1}].id", f"步骤标识“{step.id}”重复")
+            yield hb.error(
+                "procedures",
+                pid,
+                ("steps", i, "id"),
+                f"steps[{i + 1}].id",
+                f"步骤标识“{step.id}”重复：同一程序里每个步骤的 id 必须不同。请换一个，并相应修改指向它的 next 或 to",
+            )
         steps.setdefault(step.id, i)
         if step.role not in proc.roles:
             yield hb.error(
@@ -140,7 +161,7 @@ def _check_procedure(hb: Handbook, pid: str, proc: Procedure) -> Iterator[DataEr
                 pid,
                 ("steps", i, "role"),
                 f"steps[{i + 1}].role",
-                f"角色“{step.role}”没有列在本程序的 roles 中。本程序的角色：{choices(proc.roles)}",
+                f"角色“{step.role}”没有列在本程序的 roles 中。请把它加进 roles，或改为本程序的角色：{choices(proc.roles)}",
             )
     edges = successors(proc)
     bad_target = False
@@ -153,7 +174,7 @@ def _check_procedure(hb: Handbook, pid: str, proc: Procedure) -> Iterator[DataEr
                     pid,
                     ("steps", i) + sub,
                     f"steps[{i + 1}]." + field_path(sub),
-                    f"步骤“{target}”不存在。{did_you_mean(target, steps)}本程序的步骤：{choices(steps)}",
+                    f"步骤“{target}”不存在。{did_you_mean(target, steps)}请改为本程序某一步的 id：{choices(steps)}",
                 )
     if bad_target:
         return
@@ -170,7 +191,11 @@ def _check_procedure(hb: Handbook, pid: str, proc: Procedure) -> Iterator[DataEr
             )
     if not end_steps(edges) & reached:
         yield hb.error(
-            "procedures", pid, ("steps",), "steps", "程序没有终点：至少一个步骤要写 end: true，或作为最后一步自然结束"
+            "procedures",
+            pid,
+            ("steps",),
+            "steps",
+            "程序没有终点：每一步都指向别的步骤，流程转不出来。请给结束的那一步写 end: true（或删去最后一步的 next）",
         )
 
 

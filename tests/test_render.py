@@ -79,6 +79,7 @@ def _render_all(view: View) -> dict[str, str]:
         "sources_page": (),
         "guide_page": ("memo",),
         "citations": ("000#duties",),
+        "overdue_reviews": ("2028-01-01",),
     }
     assert set(calls) == {f.__name__ for f in MACROS}, "every macro is exercised"
     assert hb  # loaded
@@ -89,7 +90,7 @@ def test_every_macro_escapes_yaml_text(hostile_data: Path):
     view = View(load_handbook(hostile_data), "index.html")
     pages = _render_all(view)
     for name in ("duty_table", "procedure_page", "checklist_page", "principles_page", "glossary_page",
-                 "sources_page", "guide_page", "role_page", "page_index"):
+                 "sources_page", "guide_page", "role_page", "page_index", "overdue_reviews"):
         _assert_inert(pages[name])
 
 
@@ -137,6 +138,8 @@ def build_fixture_site(data: Path, tmp_path: Path) -> tuple[Path, object]:
             f"""\
             INHERIT: {ROOT / 'mkdocs.yml'}
             docs_dir: {docs}
+            theme:
+              custom_dir: {ROOT / 'overrides'}
             plugins:
               - search:
                   lang: zh
