@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -90,3 +92,37 @@ def browser():
         b = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@contextlib.contextmanager
+def fresh_page(browser, media: str | None = None):
+    """A page in a context of its own (own storage), closed afterwards."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        if media:
+            page.emulate_media(media=media)
+        yield page
+    finally:
+        context.close()
+
+
+def is_local(url: str) -> bool:
+    """True for requests that stay on this machine: our server, the disk, inline data."""
+    parsed = urlparse(url)
+    return parsed.scheme in ("file", "data", "blob", "about") or parsed.hostname in ("127.0.0.1", "localhost")
+
+
+class LocalOnly:
+    """Refuses and records every request of a context that would leave this machine."""
+
+    def __init__(self, context) -> None:
+        self.foreign: list[str] = []
+        context.route("**/*", self._route)
+
+    def _route(self, route) -> None:
+        if is_local(route.request.url):
+            route.continue_()
+        else:
+            self.foreign.append(route.request.url)
+            route.abort()

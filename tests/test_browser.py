@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
+
+from conftest import LocalOnly, fresh_page
 
 
 def all_pages(site: Path) -> list[str]:
@@ -14,10 +15,8 @@ def all_pages(site: Path) -> list[str]:
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context()
-    pg = context.new_page()
-    yield pg
-    context.close()
+    with fresh_page(browser) as pg:
+        yield pg
 
 
 TABS = 6  # pages loading side by side; one Chromium handles this easily on 2 cores
@@ -30,18 +29,8 @@ def test_no_request_leaves_the_local_server(browser, site_server: str, built_sit
     (a missing asset would be a broken feature offline).
     """
     context = browser.new_context()
-    foreign: list[str] = []
+    guard = LocalOnly(context)
     failed: list[str] = []
-
-    def guard(route):
-        host = urlparse(route.request.url).hostname
-        if host in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            foreign.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
     tabs = [context.new_page() for _ in range(TABS)]
     for tab in tabs:
         tab.on("requestfailed", lambda r: failed.append(f"{r.url} {r.failure}"))
@@ -55,7 +44,7 @@ def test_no_request_leaves_the_local_server(browser, site_server: str, built_sit
         for tab, _ in batch:
             tab.wait_for_load_state("networkidle")
     context.close()
-    assert foreign == [], f"requests to other hosts: {sorted(set(foreign))}"
+    assert guard.foreign == [], f"requests to other hosts: {sorted(set(guard.foreign))}"
     assert failed == [], failed
 
 

@@ -14,9 +14,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from conftest import ROOT
-
-LOCAL_HOSTS = ("127.0.0.1", "localhost")
+from conftest import ROOT, LocalOnly, is_local
 
 
 def harmless(failure: str) -> bool:
@@ -100,24 +98,10 @@ def test_search_shim_is_vendored_and_loaded_before_the_bundle(built_site: Path):
 def guarded(browser):
     """A context whose requests to any other host are refused and recorded."""
     context = browser.new_context()
-    foreign: list[str] = []
+    foreign = LocalOnly(context).foreign
     failed: list[str] = []
-
-    def guard(route):
-        parsed = urlparse(route.request.url)
-        if parsed.scheme in ("file", "data", "blob", "about") or parsed.hostname in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            foreign.append(route.request.url)
-            route.abort()
-
-    def seen(request):
-        parsed = urlparse(request.url)
-        if parsed.scheme not in ("file", "data", "blob", "about") and parsed.hostname not in LOCAL_HOSTS:
-            foreign.append(request.url)
-
-    context.route("**/*", guard)
-    context.on("request", seen)
+    # Requests that bypass routing (e.g. from workers) are still seen here.
+    context.on("request", lambda r: is_local(r.url) or foreign.append(r.url))
     context.on("requestfailed", lambda r: failed.append(f"{r.url} {r.failure}"))
     page = context.new_page()
     errors: list[str] = []

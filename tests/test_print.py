@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT
+from conftest import ROOT, fresh_page
 from macros.handbook import load_handbook
 
 HB = load_handbook(ROOT / "data")
@@ -69,20 +69,15 @@ def checklist_items(cid: str) -> list[str]:
 @pytest.fixture(scope="module")
 def printer(browser):
     """One page with print media, reused for every PDF of this module."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.emulate_media(media="print")
-    yield page
-    context.close()
+    with fresh_page(browser, media="print") as page:
+        yield page
 
 
 @pytest.fixture(scope="module")
 def screen(browser):
     """One screen page for ticking and buttons; storage is cleared per test."""
-    context = browser.new_context()
-    page = context.new_page()
-    yield page
-    context.close()
+    with fresh_page(browser) as page:
+        yield page
 
 
 @pytest.fixture

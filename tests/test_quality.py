@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 import html5lib
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, fresh_page
 from macros.lint import check_text, lint, lint_markdown, lint_yaml, report
 
 TRADITIONAL = "zh-Hant"
@@ -141,10 +141,8 @@ A11Y_PAGES = [
 
 @pytest.fixture(scope="module")
 def axe_page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    yield page
-    context.close()
+    with fresh_page(browser) as page:
+        yield page
 
 
 def axe_violations(page, url: str) -> list[str]:
