@@ -7,7 +7,8 @@ each macro here binds one of them to the loaded handbook and the current page.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 def define_env(env: Any) -> None:

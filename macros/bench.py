@@ -56,7 +56,11 @@ def run_build(project: Path) -> dict[str, Any]:
     started = time.time()
     result = subprocess.run(
         [sys.executable, "-m", "macros", "build", "--site-dir", str(site)],
-        cwd=project, env=env, capture_output=True, text=True, check=False,
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     wall = time.time() - started
     if result.returncode != 0:
@@ -160,7 +164,7 @@ def scratch_project(where: Path, scale: int) -> tuple[Path, dict[str, int]]:
 # --- browser ---------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _handler() -> type:
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args: object) -> None:
@@ -187,15 +191,18 @@ def transferred(site: Path, pages: list[str]) -> dict[str, dict[str, int]]:
     opened from disk, file:// has no compression), and the theme's share (``assets/``).
     """
     sys.path.insert(0, str(ROOT / "tests"))
-    from conftest import CHROMIUM_ARGS
     from playwright.sync_api import sync_playwright
+
+    from conftest import CHROMIUM_ARGS
 
     server = _Server(site)
     out: dict[str, dict[str, int]] = {}
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(
-                executable_path=shutil.which("chromium") or "/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+                executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                headless=True,
+                args=CHROMIUM_ARGS,
             )
             for rel in pages:
                 context = browser.new_context()
@@ -210,11 +217,15 @@ def transferred(site: Path, pages: list[str]) -> dict[str, dict[str, int]]:
                         return
                     sizes["page"] += total
                     sizes["requests"] += 1
-                    part = "theme" if rel.startswith("assets/") else "html" if rel.endswith(".html") else "other"
+                    part = (
+                        "theme" if rel.startswith("assets/") else "html" if rel.endswith(".html") else "other"
+                    )
                     sizes[part] = sizes.get(part, 0) + total
                     on_disk = site / rel
                     if on_disk.is_file():
-                        sizes["gzip"] += len(gzip.compress(on_disk.read_bytes(), 6)) + info["responseHeadersSize"]
+                        sizes["gzip"] += (
+                            len(gzip.compress(on_disk.read_bytes(), 6)) + info["responseHeadersSize"]
+                        )
 
                 context.on("requestfinished", count)
                 page = context.new_page()
@@ -252,7 +263,9 @@ def kb(n: float) -> str:
 
 def report_build(label: str, build: dict[str, Any], check: float) -> None:
     print(f"\n== {label} ==")
-    print(f"完整构建（python -m macros build，两版并行）：{build['wall']:.2f} s，其中构建前数据检查 {check:.2f} s")
+    print(
+        f"完整构建（python -m macros build，两版并行）：{build['wall']:.2f} s，其中构建前数据检查 {check:.2f} s"
+    )
     for name, record in sorted(build["editions"].items()):
         totals = record["totals"]
         data = data_seconds(record)
@@ -266,11 +279,15 @@ def report_build(label: str, build: dict[str, Any], check: float) -> None:
     total_cpu = sum(r["process_seconds"] for r in build["editions"].values()) + check
     share = total_data / total_cpu
     verdict = "达标" if share <= TARGET_SHARE else "未达标"
-    print(f"  数据层合计 {total_data:.3f} s / 各进程合计 {total_cpu:.2f} s = {share:.1%}（目标 ≤ 10%，{verdict}）")
+    print(
+        f"  数据层合计 {total_data:.3f} s / 各进程合计 {total_cpu:.2f} s = {share:.1%}（目标 ≤ 10%，{verdict}）"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m macros.bench", description="测量手册的构建和加载速度（只打印，不判定）")
+    parser = argparse.ArgumentParser(
+        prog="python -m macros.bench", description="测量手册的构建和加载速度（只打印，不判定）"
+    )
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--keep", type=Path, help="把临时项目留在这个目录里（默认用完即删）")
     parser.add_argument("--skip-browser", action="store_true", help="不测页面传输量和搜索速度")
@@ -302,7 +319,11 @@ def _run(where: Path, args: argparse.Namespace) -> int:
         phase = sum(r["mkdocs_seconds"] for r in build["editions"].values())
         per_page = phase / pages
         rows.append((scale, build["wall"], pages, per_page, data / cpu))
-        size = f"（程序 {counts['procedures']}、清单 {counts['checklists']}、职责 {counts['duties']}）" if counts else ""
+        size = (
+            f"（程序 {counts['procedures']}、清单 {counts['checklists']}、职责 {counts['duties']}）"
+            if counts
+            else ""
+        )
         print(
             f"  {scale:>3}×{size}：构建 {build['wall']:.1f} s，两版共 {pages} 页，"
             f"每页 {per_page * 1000:.1f} ms（两版 MkDocs 构建阶段时间之和 ÷ 页数；含进程启动 {cpu / pages * 1000:.1f} ms；"

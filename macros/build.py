@@ -30,8 +30,18 @@ def build_site(config: Path, site_dir: Path) -> int:
             builds.append((traditional, staging / TRADITIONAL))
         running = [
             subprocess.Popen(
-                [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
-                 "--config-file", str(cfg), "--site-dir", str(out)],
+                [
+                    sys.executable,
+                    "-m",
+                    "mkdocs",
+                    "build",
+                    "--strict",
+                    "--quiet",
+                    "--config-file",
+                    str(cfg),
+                    "--site-dir",
+                    str(out),
+                ],
             )
             for cfg, out in builds
         ]

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from pydantic_core import ErrorDetails
 
@@ -79,10 +80,7 @@ def pydantic_message(err: ErrorDetails, allowed_fields: Iterable[str] = (), desc
         return f"缺少必填字段“{name}”{about}。请在这一项下补写一行 {name}: …"
     if kind == "extra_forbidden":
         if "\u3000" in name:
-            return (
-                f"字段名“{name}”里有全角空格（中文输入法下打出的空格）。"
-                "请删掉它，缩进只用半角空格"
-            )
+            return f"字段名“{name}”里有全角空格（中文输入法下打出的空格）。请删掉它，缩进只用半角空格"
         hint = did_you_mean(name, allowed_fields)
         return f"未知字段“{name}”。{hint}请改正拼写或删去这一行。这里允许的字段：{choices(allowed_fields)}"
     if kind in {"string_type", "str_type"}:

@@ -21,8 +21,9 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, Mapping
+from typing import Literal
 
 from markupsafe import Markup
 
@@ -93,7 +94,9 @@ DECISION_W = 152.0
 # A decision takes the first of these diamonds its title fits into without being
 # cut short (2 × 6, 2 × 7, 3 × 5, 3 × 6 and 4 × 5 Chinese characters), else the
 # last one with the title cut. Most titles need the first, 80 px high.
-DECISION_SPECS: tuple[_Spec, ...] = tuple(_diamond(h, n) for h, n in ((80, 2), (100, 2), (100, 3), (120, 3), (136, 4)))
+DECISION_SPECS: tuple[_Spec, ...] = tuple(
+    _diamond(h, n) for h, n in ((80, 2), (100, 2), (100, 3), (120, 3), (136, 4))
+)
 MARKER_TEXT = {"start": "开始", "end": "结束"}
 
 
@@ -249,7 +252,9 @@ class FlowLayout:
         return next(lane for lane in self.lanes if lane.role == role)
 
 
-def _centred_text(lines: tuple[str, ...], cx: float, cy: float, size: float = FONT, line: float = LINE) -> Text:
+def _centred_text(
+    lines: tuple[str, ...], cx: float, cy: float, size: float = FONT, line: float = LINE
+) -> Text:
     # 0.35 em below the middle puts the visual centre of CJK glyphs on cy.
     ys = tuple(cy + (i - (len(lines) - 1) / 2) * line + 0.35 * size for i in range(len(lines)))
     return Text(lines, cx, ys, "middle", size)
@@ -307,7 +312,7 @@ def _tracks(intervals: dict[int, tuple[float, float]]) -> dict[int, int]:
     taken: list[list[tuple[float, float]]] = []
     result: dict[int, int] = {}
     for key, (lo, hi) in sorted(intervals.items(), key=lambda kv: (kv[1][1] - kv[1][0], kv[1][0])):
-        for k, track in enumerate(taken):
+        for k, track in enumerate(taken):  # noqa: B007 (k is used after the loop)
             if all(hi + 4 < a or b + 4 < lo for a, b in track):
                 break
         else:
@@ -396,7 +401,9 @@ def layout(proc: Procedure, roles: Mapping[str, Role]) -> FlowLayout:
         _, shape, role, _ = nodes[row[name]]
         s, lines = sized[name]
         x = x0 + lane_index[role] * LANE_W + (LANE_W - s.w) / 2
-        return Box(name, shape, role, x, y, s.w, s.h, _centred_text(lines, x + s.w / 2, y + s.h / 2, s.font, s.line))
+        return Box(
+            name, shape, role, x, y, s.w, s.h, _centred_text(lines, x + s.w / 2, y + s.h / 2, s.font, s.line)
+        )
 
     def labels(boxes: Mapping[str, Box], x0: float) -> dict[int, Text]:
         """Exit labels with the lanes starting at ``x0``; they may use the room up to
@@ -482,7 +489,11 @@ def layout(proc: Procedure, roles: Mapping[str, Role]) -> FlowLayout:
             gap_y = (src.bottom + dst.y) / 2 + (rank - (len(group) - 1) / 2) * JOG
             bend = [] if math.isclose(start.x, end.x) else [Point(start.x, gap_y), Point(end.x, gap_y)]
         else:
-            x = lanes_left - TRACK * (track[i] + 1) if kind == "back" else lanes_right + TRACK * (track[i] + 1)
+            x = (
+                lanes_left - TRACK * (track[i] + 1)
+                if kind == "back"
+                else lanes_right + TRACK * (track[i] + 1)
+            )
             bend = [Point(x, start.y), Point(x, end.y)]
         edges.append(Edge(source, target, kind, (start, *bend, end), label, texts.get(i)))
 

@@ -6,24 +6,23 @@ raises :class:`DataErrors` listing all problems at once.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from pydantic import BaseModel
 
 from .errors import DataError, DataErrors
 from .links import Links, build_links
 from .loader import Document, parse, read_document
-from .timing import timed
-from .validate import check_handbook
 from .model import (
     Area,
     AreasFile,
     Checklist,
-    Duty,
     DutiesFile,
+    Duty,
     GlossaryFile,
     Guide,
     Principle,
@@ -35,6 +34,8 @@ from .model import (
     SourcesFile,
     Term,
 )
+from .timing import timed
+from .validate import check_handbook
 
 
 @dataclass(frozen=True)
@@ -150,12 +151,16 @@ def load_handbook(data_dir: Path) -> Handbook:
         display = _display(path, data_dir)
         if kind.folder and (path.is_dir() or path.suffix != ".yaml"):
             errors.append(
-                DataError(display, None, "", f"data/{kind.folder}/ 里只能放 .yaml 文件。请把它移走或改名为 .yaml")
+                DataError(
+                    display, None, "", f"data/{kind.folder}/ 里只能放 .yaml 文件。请把它移走或改名为 .yaml"
+                )
             )
             incomplete.add(kind.name)
             continue
         if not path.exists():
-            errors.append(DataError(display, None, "", "缺少这个文件。请把它恢复回来（手册的其他内容要引用它）"))
+            errors.append(
+                DataError(display, None, "", "缺少这个文件。请把它恢复回来（手册的其他内容要引用它）")
+            )
             incomplete.add(kind.name)
             continue
         file_errors = _load_file(handbook, kind, path, display)
@@ -181,7 +186,12 @@ def _load_file(handbook: Handbook, kind: Kind, path: Path, display: str) -> list
     first = path.read_text(encoding="utf-8-sig").splitlines()[0].strip()
     if first != schema_line(kind):
         errors.append(
-            DataError(display, 1, "", f"第一行应为：{schema_line(kind)}（编辑器靠它提示字段）。请把这一行复制到文件开头")
+            DataError(
+                display,
+                1,
+                "",
+                f"第一行应为：{schema_line(kind)}（编辑器靠它提示字段）。请把这一行复制到文件开头",
+            )
         )
     parsed = parse(doc, kind.model)
     if isinstance(parsed, list):

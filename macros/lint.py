@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -36,7 +37,9 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # The twelve code points in the compatibility block that are ordinary unified
 # ideographs with no other form (﨎 﨏 﨑 﨓 﨔 﨟 﨡 﨣 﨤 﨧 﨨 﨩) are allowed.
-LOOKALIKE = re.compile("(?![\ufa0e\ufa0f\ufa11\ufa13\ufa14\ufa1f\ufa21\ufa23\ufa24\ufa27\ufa28\ufa29])[\u2e80-\u2fdf\uf900-\ufaff]")
+LOOKALIKE = re.compile(
+    "(?![\ufa0e\ufa0f\ufa11\ufa13\ufa14\ufa1f\ufa21\ufa23\ufa24\ufa27\ufa28\ufa29])[\u2e80-\u2fdf\uf900-\ufaff]"
+)
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 BETWEEN = re.compile(f"(?<=[{HAN}]) ?[,;:?!] ?(?=[{HAN}])")
 PAREN = re.compile(f"(?<=[{HAN}])[()]|[()](?=[{HAN}])")
@@ -61,28 +64,38 @@ def check_text(text: str) -> Iterator[tuple[int, str, str]]:
     for m in LOOKALIKE.finditer(text):
         char = m.group()
         plain = unicodedata.normalize("NFKC", char)
-        fix = f"请改为普通汉字“{plain}”（U+{ord(plain):04X}）" if plain != char else "请用输入法重新输入这个字"
-        yield m.start(), "radical", (
-            f"“{char}”（U+{ord(char):04X}）是部首或兼容字符，外形像汉字，但搜索和繁体转换都认不出。{fix}"
+        fix = (
+            f"请改为普通汉字“{plain}”（U+{ord(plain):04X}）" if plain != char else "请用输入法重新输入这个字"
+        )
+        yield (
+            m.start(),
+            "radical",
+            (f"“{char}”（U+{ord(char):04X}）是部首或兼容字符，外形像汉字，但搜索和繁体转换都认不出。{fix}"),
         )
     for pattern in (BETWEEN, PAREN):
         for m in pattern.finditer(text):
             char = m.group().strip()
-            yield m.start(), "punctuation", (
-                f"中文里用了半角“{char}”：“{_context(text, m.start())}”。请改为全角“{FULL_WIDTH[char]}”"
+            yield (
+                m.start(),
+                "punctuation",
+                (f"中文里用了半角“{char}”：“{_context(text, m.start())}”。请改为全角“{FULL_WIDTH[char]}”"),
             )
     allowed = [span for pattern in ALLOWED_SPACING for span in (m.span() for m in pattern.finditer(text))]
     for m in SPACING.finditer(text):
         if any(start <= m.start() < end for start, end in allowed):
             continue
         pair = m.group(1)
-        yield m.start(), "spacing", (
-            f"汉字和英文字母或数字之间要空一格：“{_context(text, m.start())}”。请在“{pair[0]}”和“{pair[1]}”之间加一个空格"
+        yield (
+            m.start(),
+            "spacing",
+            (
+                f"汉字和英文字母或数字之间要空一格：“{_context(text, m.start())}”。请在“{pair[0]}”和“{pair[1]}”之间加一个空格"
+            ),
         )
 
 
 def _context(text: str, at: int, width: int = 6) -> str:
-    return text[max(0, at - width): at + width + 1].replace("\n", " ")
+    return text[max(0, at - width) : at + width + 1].replace("\n", " ")
 
 
 # --- data/*.yaml ----------------------------------------------------------------

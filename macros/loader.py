@@ -162,12 +162,9 @@ def read_document(path: Path, display: str) -> Document | DataError:
             display,
             line,
             "",
-            "文件不是 UTF-8 编码（很可能用记事本存成了 GBK/ANSI）。"
-            "请用“另存为”选择 UTF-8 编码后再保存",
+            "文件不是 UTF-8 编码（很可能用记事本存成了 GBK/ANSI）。请用“另存为”选择 UTF-8 编码后再保存",
         )
-    if not text.strip() or all(
-        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
-    ):
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         return DataError(display, None, "", "文件是空的。请按维护指南中的示例填写内容，或删除这个文件")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
@@ -184,7 +181,12 @@ def read_document(path: Path, display: str) -> Document | DataError:
         lines = text.split("\n")
         opened = _unclosed_quote(lines, line) if line and "duplicate" not in str(exc.problem) else None
         if opened:
-            return DataError(display, opened, "", "引号没有闭合：这一行的文字以引号开头，结尾却没有引号。请补上结尾的引号，或去掉开头的引号")
+            return DataError(
+                display,
+                opened,
+                "",
+                "引号没有闭合：这一行的文字以引号开头，结尾却没有引号。请补上结尾的引号，或去掉开头的引号",
+            )
         source = lines[line - 1] if line and line <= len(lines) else ""
         return DataError(display, line, "", _yaml_message(exc, source))
     except ReaderError as exc:  # a control character pasted in from elsewhere
@@ -196,9 +198,13 @@ def read_document(path: Path, display: str) -> Document | DataError:
             f"这一行有不可见的特殊字符（U+{exc.character:04X}），多半是从别处复制来的。请删掉这一行的文字重新输入",
         )
     except YAMLError as exc:
-        return DataError(display, None, "", f"YAML 格式错误（{exc}）。请对照维护指南中的示例检查缩进、冒号和引号")
+        return DataError(
+            display, None, "", f"YAML 格式错误（{exc}）。请对照维护指南中的示例检查缩进、冒号和引号"
+        )
     except RecursionError:
-        return DataError(display, None, "", "方括号或缩进嵌套得太深，文件读不出来。请对照维护指南中的示例改写")
+        return DataError(
+            display, None, "", "方括号或缩进嵌套得太深，文件读不出来。请对照维护指南中的示例改写"
+        )
     return Document(display, tree)
 
 
@@ -255,7 +261,11 @@ def _yaml_message(exc: MarkedYAMLError, source: str = "") -> str:
 def parse(doc: Document, model: type[M]) -> M | list[DataError]:
     """Validate a parsed document against ``model``; return the record or its errors."""
     if not isinstance(doc.tree, dict):
-        return [DataError(doc.path, doc.line(()), "", "文件最外层应为“字段: 值”形式的内容。请对照维护指南中的示例改写")]
+        return [
+            DataError(
+                doc.path, doc.line(()), "", "文件最外层应为“字段: 值”形式的内容。请对照维护指南中的示例改写"
+            )
+        ]
     try:
         return model.model_validate(doc.tree)
     except ValidationError as exc:

@@ -31,9 +31,7 @@ Citation = Annotated[
     StringConstraints(pattern=CITATION_PATTERN),
     Field(description="出处：来源标识，可加 # 和章节标识，如 000#duties"),
 ]
-Version = Annotated[
-    str, StringConstraints(pattern=VERSION_PATTERN), Field(description="版本号，如 1.0")
-]
+Version = Annotated[str, StringConstraints(pattern=VERSION_PATTERN), Field(description="版本号，如 1.0")]
 
 
 class Record(BaseModel):
@@ -172,7 +170,9 @@ class Step(Record):
                 raise ValueError("判断步骤用 exits 指明去向，不能再写 next 或 end。请删去 next 或 end")
         else:
             if self.exits:
-                raise ValueError("只有判断步骤（kind: decision）才能写 exits。请删去 exits，或加上 kind: decision")
+                raise ValueError(
+                    "只有判断步骤（kind: decision）才能写 exits。请删去 exits，或加上 kind: decision"
+                )
             if not self.action:
                 raise ValueError("办理步骤必须写 action：具体做什么")
             if self.next and self.end:
@@ -194,7 +194,9 @@ class Reviewed(Record):
     @model_validator(mode="after")
     def _due_after_review(self) -> Reviewed:
         if self.review_due <= self.last_reviewed:
-            raise ValueError("review_due（下次审核日期）必须晚于 last_reviewed（上次审核日期）。请改正其中一个日期")
+            raise ValueError(
+                "review_due（下次审核日期）必须晚于 last_reviewed（上次审核日期）。请改正其中一个日期"
+            )
         return self
 
 
@@ -242,7 +244,7 @@ class Checklist(Reviewed, Cited):
         if self.version not in {c.version for c in self.changes}:
             raise ValueError(
                 f"修订记录 changes 中没有当前版本 {self.version}。"
-                f"请在 changes 中补一条 version: \"{self.version}\" 的记录，或改正 version"
+                f'请在 changes 中补一条 version: "{self.version}" 的记录，或改正 version'
             )
         return self
 

@@ -20,12 +20,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
-from markupsafe import escape
 
 from . import search, timing, traditional
 from .errors import DataErrors
@@ -78,7 +78,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             files.append(File.generated(config, path, content=content))
         # The site's own scripts, styles and images (not the theme's), for the zh-Hant edition.
         self.static_files = [
-            Path(f.abs_dest_path) for f in files
+            Path(f.abs_dest_path)
+            for f in files
             if not f.is_documentation_page() and f.src_dir and Path(f.src_dir) == Path(config.docs_dir)
         ]
         return files
@@ -159,10 +160,7 @@ def expand_nav(nav: list[Any], hb: Handbook) -> list[Any]:
         out.append(item)
     for kind in PAGE_KINDS:
         if f"{kind}/index.md" in out:
-            out += [
-                {nav_title(hb.entries[kind][key]): f"{kind}/{key}.md"}
-                for key in hb.entries[kind]
-            ]
+            out += [{nav_title(hb.entries[kind][key]): f"{kind}/{key}.md"} for key in hb.entries[kind]]
     return out
 
 

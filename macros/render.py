@@ -8,8 +8,9 @@ functions that pages may call.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from mkdocs.utils import get_relative_url
 
@@ -46,9 +47,7 @@ class View:
         for citation in citations:
             source_id, _, section_id = citation.partition("#")
             source = self.hb.sources[source_id]
-            section = next(
-                (s for p in source.pieces for s in p.sections if s.id == section_id), None
-            )
+            section = next((s for p in source.pieces for s in p.sections if s.id == section_id), None)
             label = source.file if source.kind == "essay" else f"《{source.title}》"
             detail = section.title if section else ""
             url = self.url("sources", source_id)
@@ -76,9 +75,7 @@ def duty_table(v: View, area: str | None = None, role: str | None = None) -> str
         if area not in (None, aid):
             continue
         duties = [
-            (did, d)
-            for did, d in v.hb.duties.items()
-            if d.area == aid and (role is None or role in d.roles)
+            (did, d) for did, d in v.hb.duties.items() if d.area == aid and (role is None or role in d.roles)
         ]
         if duties:
             groups.append((aid, area_record, duties))
@@ -134,8 +131,7 @@ def all_checklists(v: View) -> str:
 def role_page(v: View, role_id: str) -> str:
     role = v.hb.roles[role_id]
     steps = [
-        (pid, proc, [s for s in proc.steps if s.role == role_id])
-        for pid, proc in v.hb.procedures.items()
+        (pid, proc, [s for s in proc.steps if s.role == role_id]) for pid, proc in v.hb.procedures.items()
     ]
     return v.page(
         "role.html.j2",

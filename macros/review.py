@@ -24,7 +24,17 @@ def git_dates(data_dir: Path) -> dict[str, str]:
     """``data/<path>`` -> date (YYYY-MM-DD) of the last commit touching that file."""
     try:
         result = subprocess.run(
-            ["git", "-c", "core.quotepath=off", "log", "--format=%x00%cs", "--name-only", "--relative", "--", "."],
+            [
+                "git",
+                "-c",
+                "core.quotepath=off",
+                "log",
+                "--format=%x00%cs",
+                "--name-only",
+                "--relative",
+                "--",
+                ".",
+            ],
             cwd=data_dir,
             capture_output=True,
             text=True,

@@ -139,7 +139,9 @@ def dictionary_words(hb: Handbook) -> list[str]:
     for word in words:
         jieba.add_word(word)
     titles = _words(
-        w for kind in TITLE_KINDS for record in hb.entries[kind].values()
+        w
+        for kind in TITLE_KINDS
+        for record in hb.entries[kind].values()
         for w in title_words(getattr(record, "title", None) or record.name)
     )
     for word in titles:
@@ -205,7 +207,7 @@ def sub_words(word: str) -> Iterator[str]:
     n = len(word)
     for size in range(2, min(4, n - 1) + 1):
         for i in range(n - size + 1):
-            piece = word[i:i + size]
+            piece = word[i : i + size]
             if _is_word(piece):
                 yield piece
 
@@ -218,7 +220,8 @@ class Synonyms:
         self.term_of = {alias: term for term, aliases in self.aliases.items() for alias in aliases}
         self.pattern = (
             re.compile("|".join(sorted(map(re.escape, self.aliases), key=len, reverse=True)))
-            if self.aliases else None
+            if self.aliases
+            else None
         )
 
     def in_text(self, plain: str) -> list[str]:
@@ -276,10 +279,17 @@ def tune_index(data: dict[str, Any], hb: Handbook, boosts: dict[str, float] | No
         keywords = implied_words(title_tokens)
         aliases = synonyms.in_title(title_plain)
         related = implied_words(text_tokens) + synonyms.in_text(text_plain)
-        heads = prefixes(title_tokens + text_tokens + aliases) + [t[:-1] for t in HAN_RUN.findall(title_plain) if len(t) >= 3]
+        heads = prefixes(title_tokens + text_tokens + aliases) + [
+            t[:-1] for t in HAN_RUN.findall(title_plain) if len(t) >= 3
+        ]
         doc["title"] = hide_single_characters(doc["title"])
         doc["text"] = hide_single_characters(doc["text"])
-        fields = (("keywords", keywords), ("aliases", aliases), ("related", related), ("prefixes", sorted(set(heads))))
+        fields = (
+            ("keywords", keywords),
+            ("aliases", aliases),
+            ("related", related),
+            ("prefixes", sorted(set(heads))),
+        )
         for name, words in fields:
             words = [w for w in words if len(w) >= 2]
             if words:

@@ -16,9 +16,9 @@ import json
 import os
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 ENV = "HANDBOOK_TIMINGS"
 TOTALS: dict[str, float] = defaultdict(float)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ MARKS = "\u200b\u2060"  # and macros.search marks one-character words with a wor
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _converter(config: str = OPENCC_CONFIG) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 

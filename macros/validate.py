@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from .errors import DataError, choices, did_you_mean, field_path
 from .model import Procedure
@@ -114,7 +115,9 @@ def _check_citations(hb: Handbook) -> Iterator[DataError]:
             for sub, citation in citations(record):
                 source, _, section = citation.partition("#")
                 if source not in sections:
-                    yield hb.error(kind, key, sub, field_path(sub), _unknown("来源", source, hb.sources, "sources"))
+                    yield hb.error(
+                        kind, key, sub, field_path(sub), _unknown("来源", source, hb.sources, "sources")
+                    )
                 elif section and section not in sections[source]:
                     yield hb.error(
                         kind,

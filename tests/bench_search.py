@@ -115,7 +115,7 @@ class SearchBox:
     def _relative(self, href: str) -> str:
         path = urlsplit(href).path
         base = urlsplit(self.base_url).path
-        return path[len(base):] if path.startswith(base) else path
+        return path[len(base) :] if path.startswith(base) else path
 
 
 def reciprocal_rank(pages: list[str], expected: str, top: int = 5) -> float:
@@ -192,7 +192,9 @@ def bench_search(site_dir: Path, *, repeat: int = 3) -> dict[str, dict[str, floa
     """Time from the last keystroke to rendered (and painted) results, per edition; prints a table."""
     site_dir = Path(site_dir)
     base_queries = [q["query"] for q in load_queries()]
-    editions = [("zh-Hans", "")] + ([("zh-Hant", "zh-Hant/")] if (site_dir / "zh-Hant" / "index.html").is_file() else [])
+    editions = [("zh-Hans", "")] + (
+        [("zh-Hant", "zh-Hant/")] if (site_dir / "zh-Hant" / "index.html").is_file() else []
+    )
     results: dict[str, dict[str, float]] = {}
     with serve(site_dir) as url, chromium() as browser:
         for edition, prefix in editions:

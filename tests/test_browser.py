@@ -54,5 +54,8 @@ def test_procedure_page_shows_its_flow(page, site_server: str):
     assert flow.count() == 1
     box = flow.bounding_box()
     assert box and box["width"] > 300 and box["height"] > 100
-    assert page.locator("figure.hb-flow svg [data-step]").count() == page.locator("table.hb-steps tbody tr").count()
+    assert (
+        page.locator("figure.hb-flow svg [data-step]").count()
+        == page.locator("table.hb-steps tbody tr").count()
+    )
     assert "发文办理" in flow.locator(":scope > title").text_content()

@@ -39,7 +39,9 @@ def test_every_yaml_record_has_its_own_page(built_site: Path):
 def test_failed_build_keeps_the_last_good_site(tmp_path: Path):
     """A broken data file stops the build with a Chinese message and site/ stays as it was."""
     project = tmp_path / "project"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", "site", ".git", ".site-*", "__pycache__"))
+    shutil.copytree(
+        ROOT, project, ignore=shutil.ignore_patterns(".venv", "site", ".git", ".site-*", "__pycache__")
+    )
     site = project / "site"
     site.mkdir()
     (site / "index.html").write_text("上一次的网站", encoding="utf-8")

@@ -104,7 +104,9 @@ def test_role_pages_list_exactly_what_the_data_assigns(hb, built_site: Path):
         duties = set(re.findall(r'data-duty="([a-z0-9-]+)"', html))
         assert duties == {d for d, duty in hb.duties.items() if rid in duty.roles}, rid
         steps = set(re.findall(r'<tr data-procedure="([a-z0-9-]+)">', html))
-        assert steps == {p for p, proc in hb.procedures.items() if any(s.role == rid for s in proc.steps)}, rid
+        assert steps == {p for p, proc in hb.procedures.items() if any(s.role == rid for s in proc.steps)}, (
+            rid
+        )
         checklists = set(re.findall(r'<li data-checklist="([a-z0-9-]+)">', html))
         assert checklists == {c for c, cl in hb.checklists.items() if rid in cl.roles}, rid
         principles = set(re.findall(r'<li data-principle="([a-z0-9-]+)">', html))

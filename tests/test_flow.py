@@ -70,7 +70,13 @@ def task(sid: str, role: str, title: str | None = None, **extra: object) -> dict
 
 
 def decision(sid: str, role: str, *exits: tuple[str, str], title: str = "是否合格？") -> dict:
-    return {"id": sid, "title": title, "role": role, "kind": "decision", "exits": [{"label": l, "to": t} for l, t in exits]}
+    return {
+        "id": sid,
+        "title": title,
+        "role": role,
+        "kind": "decision",
+        "exits": [{"label": label, "to": to} for label, to in exits],
+    }
 
 
 # A decision in the director's lane sends the draft back to the staff lane.
@@ -127,7 +133,13 @@ OUTER = procedure(
     [
         task("a", "staff", "起草"),
         decision("b", "staff", ("未办结，继续催办", "a"), ("已办结", "c"), title="催办：按期办结了吗？"),
-        decision("c", "leader", ("不需要，直接归档", "e"), ("需要", "d"), title="属于突发性事件、重大情况或重要工作动态？"),
+        decision(
+            "c",
+            "leader",
+            ("不需要，直接归档", "e"),
+            ("需要", "d"),
+            title="属于突发性事件、重大情况或重要工作动态？",
+        ),
         task("d", "director", "处理"),
         task("e", "staff", "归档"),
     ],
@@ -219,12 +231,17 @@ def crosses_interior(box: Box, a, b, exact: bool) -> bool:
         if by != ay:
             ts.append((box.cy - ay) / (by - ay))
         return any(
-            abs(ax + t * (bx - ax) - box.cx) / (box.w / 2) + abs(ay + t * (by - ay) - box.cy) / (box.h / 2) < 1 - EPS
+            abs(ax + t * (bx - ax) - box.cx) / (box.w / 2) + abs(ay + t * (by - ay) - box.cy) / (box.h / 2)
+            < 1 - EPS
             for t in ts
             if 0 <= t <= 1
         )
     length2 = (bx - ax) ** 2 + (by - ay) ** 2
-    t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((box.cx - ax) * (bx - ax) + (box.cy - ay) * (by - ay)) / length2))
+    t = (
+        0.0
+        if length2 == 0
+        else max(0.0, min(1.0, ((box.cx - ax) * (bx - ax) + (box.cy - ay) * (by - ay)) / length2))
+    )
     return math.hypot(ax + t * (bx - ax) - box.cx, ay + t * (by - ay) - box.cy) < box.w / 2 - EPS
 
 
@@ -333,7 +350,11 @@ def test_edges_are_orthogonal_and_miss_every_box(proc: Procedure) -> None:
             assert a.x == b.x or a.y == b.y, (edge.source, edge.target, a, b)
             for box in flow.boxes:
                 # An edge may touch its own boxes' outlines but never enter any box.
-                assert not crosses_interior(box, a, b, exact=box.node in ends), (edge.source, edge.target, box.node)
+                assert not crosses_interior(box, a, b, exact=box.node in ends), (
+                    edge.source,
+                    edge.target,
+                    box.node,
+                )
 
 
 @pytest.mark.parametrize("proc", ALL, ids=lambda p: p.id)
@@ -397,9 +418,18 @@ def test_exit_labels_sit_beside_their_first_segment_clear_of_boxes(proc: Procedu
         assert "".join(drawn.split()) == "".join(edge.label.split()) or drawn.endswith("…")
         rect = text_rect(edge.text)
         assert 0 < distance(rect, edge.points[0], edge.points[1]) <= 8, (edge.source, edge.target)
-        assert 0 <= rect[0] and rect[2] <= flow.width and flow.header_height <= rect[1] and rect[3] <= flow.height
+        assert (
+            0 <= rect[0]
+            and rect[2] <= flow.width
+            and flow.header_height <= rect[1]
+            and rect[3] <= flow.height
+        )
         for box in flow.boxes:
-            assert not rects_meet(rect, (box.x, box.y, box.right, box.bottom)), (edge.source, edge.target, box.node)
+            assert not rects_meet(rect, (box.x, box.y, box.right, box.bottom)), (
+                edge.source,
+                edge.target,
+                box.node,
+            )
 
 
 @pytest.mark.parametrize("proc", ALL, ids=lambda p: p.id)
@@ -570,7 +600,9 @@ def test_long_chinese_title_wraps_within_the_box() -> None:
 
 
 def test_titles_wrap_into_even_lines() -> None:
-    proc = procedure("even", [task("a", "staff", "先行调研、提供依据"), task("b", "staff", "到交班时间了吗")], ["staff"])
+    proc = procedure(
+        "even", [task("a", "staff", "先行调研、提供依据"), task("b", "staff", "到交班时间了吗")], ["staff"]
+    )
     flow = layout(proc, ROLES)
     assert flow.box("a").text.lines == ("先行调研、", "提供依据")
     assert flow.box("b").text.lines == ("到交班时间了吗",)
@@ -580,7 +612,12 @@ def test_titles_wrap_into_even_lines() -> None:
 
 
 def test_diamonds_grow_for_long_titles_and_stay_wider_than_tall() -> None:
-    titles = ["可以结案？", "办公室核稿：格式和内容合格？", "初审：应由本单位办理且合乎规范？", "属于突发性事件、重大情况或重要工作动态？"]
+    titles = [
+        "可以结案？",
+        "办公室核稿：格式和内容合格？",
+        "初审：应由本单位办理且合乎规范？",
+        "属于突发性事件、重大情况或重要工作动态？",
+    ]
     steps = [decision(f"d{i}", "staff", ("是", f"d{i}"), ("否", "z"), title=t) for i, t in enumerate(titles)]
     flow = layout(procedure("d", [*steps, task("z", "staff")], ["staff"]), ROLES)
     heights = [flow.box(f"d{i}").h for i in range(len(titles))]
@@ -633,7 +670,9 @@ def test_svg_is_accessible_xml_with_data_attributes() -> None:
     steps = {g.get("data-step"): g.get("data-role") for g in groups if g.get("data-step")}
     assert steps == {s.id: s.role for s in LOOP.steps}
     edges = {(g.get("data-from"), g.get("data-to")) for g in groups if g.get("data-from")}
-    assert ("check", "draft") in edges and (START, "draft") in edges and ("sign", END_PREFIX + "sign") in edges
+    assert (
+        ("check", "draft") in edges and (START, "draft") in edges and ("sign", END_PREFIX + "sign") in edges
+    )
     assert all(g.find(SVG + "polyline") is not None for g in groups if g.get("data-from"))
 
 
@@ -669,7 +708,10 @@ def test_markup_in_titles_and_labels_stays_text() -> None:
 
 def test_two_flows_on_one_page_have_distinct_ids() -> None:
     ids = [
-        el.get("id") for proc in (LOOP, SKIP) for el in ET.fromstring(render_flow(proc, ROLES)).iter() if el.get("id")
+        el.get("id")
+        for proc in (LOOP, SKIP)
+        for el in ET.fromstring(render_flow(proc, ROLES)).iter()
+        if el.get("id")
     ]
     assert len(ids) == len(set(ids))
 

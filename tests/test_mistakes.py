@@ -144,7 +144,12 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ROOT,
         target,
         ignore=shutil.ignore_patterns(
-            ".*", "site", "__pycache__", "tests", "data", "*.egg-info"  # .venv, .git, caches
+            ".*",
+            "site",
+            "__pycache__",
+            "tests",
+            "data",
+            "*.egg-info",  # .venv, .git, caches
         ),
     )
     return target
@@ -161,8 +166,10 @@ def tree_digest(folder: Path) -> str:
 
 def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
     """The MkDocs build on its own (as `make serve` and the plugin see it), through build_site."""
-    code = "import sys; from pathlib import Path; from macros.build import build_site; " \
-           "sys.exit(build_site(Path('mkdocs.yml'), Path(sys.argv[1])))"
+    code = (
+        "import sys; from pathlib import Path; from macros.build import build_site; "
+        "sys.exit(build_site(Path('mkdocs.yml'), Path(sys.argv[1])))"
+    )
     return subprocess.run(
         [sys.executable, "-c", code, str(site)],
         cwd=project,
@@ -219,7 +226,9 @@ def test_bom_crlf_and_very_long_values_build_and_stay_inert(data_copy: Path, tmp
         ],
         "checklists/register.yaml": [("      - 文号已登记", f"      - 文号已登记{'并核对' * 150}{PAYLOAD}")],
         "duties.yaml": [("    summary: 收文和发文。", f"    summary: {LONG}{PAYLOAD}")],
-        "glossary.yaml": [("    definition: 检查落实情况。", f"    definition: {'检查落实情况' * 300}{PAYLOAD}")],
+        "glossary.yaml": [
+            ("    definition: 检查落实情况。", f"    definition: {'检查落实情况' * 300}{PAYLOAD}")
+        ],
     }
     for rel, pairs in edits.items():
         path = data_copy / rel

@@ -76,7 +76,11 @@ def test_built_pages_are_simplified_chinese_and_self_contained(built_site: Path)
             target = (page.parent / path).resolve()
             # file:// has no index pages: every link must name a file that exists.
             assert target.is_file(), f"{where} -> {target} (no such file)"
-    for text_file in [*built_site.rglob("*.html"), *built_site.glob("javascripts/**/*.js"), *built_site.glob("stylesheets/*.css")]:
+    for text_file in [
+        *built_site.rglob("*.html"),
+        *built_site.glob("javascripts/**/*.js"),
+        *built_site.glob("stylesheets/*.css"),
+    ]:
         assert "unpkg.com" not in text_file.read_text(encoding="utf-8"), text_file
 
 
@@ -168,7 +172,10 @@ def test_ticking_works_from_file(page, built_site: Path):
     ticked = "els => els.filter(e => e.checked).map(e => e.dataset.item)"
     assert page.eval_on_selector_all("input.hb-tick", ticked) == ["1-1", "2-2"]
     page.goto(file_url(built_site, "checklists/print-all.html"))
-    assert page.eval_on_selector_all("section[data-checklist='meeting-before'] input.hb-tick", ticked) == ["1-1", "2-2"]
+    assert page.eval_on_selector_all("section[data-checklist='meeting-before'] input.hb-tick", ticked) == [
+        "1-1",
+        "2-2",
+    ]
     page.goto(file_url(built_site, "checklists/meeting-before.html"))
     page.get_by_role("button", name="清除勾选").click()
     page.reload()
@@ -202,7 +209,9 @@ def test_every_feature_works_on_the_intranet_without_other_hosts(page, site_serv
     assert page.locator("figure.hb-flow svg[role=img]").is_visible()
     # ticking and printing
     page.goto(site_server + "checklists/duty-handover.html")
-    page.evaluate("localStorage.removeItem('hb-ticks:duty-handover@' + document.querySelector('section.hb-checklist').dataset.version)")
+    page.evaluate(
+        "localStorage.removeItem('hb-ticks:duty-handover@' + document.querySelector('section.hb-checklist').dataset.version)"
+    )
     page.locator("input.hb-tick[data-item='1-1']").check()
     page.reload()
     assert page.locator("input.hb-tick[data-item='1-1']").is_checked()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
@@ -126,6 +125,5 @@ def test_no_sentence_is_copied_from_the_essays(essay_grams):
                 copied.append(f"{where}: {run}")
     assert copied == [], (
         "text copied from the essays; say it in the handbook's own words "
-        "(or, for a real maxim, list, heading or figure, add it to tests/maxims.txt):\n"
-        + "\n".join(copied)
+        "(or, for a real maxim, list, heading or figure, add it to tests/maxims.txt):\n" + "\n".join(copied)
     )

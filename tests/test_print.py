@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -25,12 +24,35 @@ A4_CONTENT_PX = round((210 - 15 - 18) / 25.4 * 96)
 # Noto/Source Han fonts map some glyphs to radical code points in the PDF's text
 # layer (车 comes back as U+2ECB ⻋). NFKC folds the Kangxi radicals; these are the
 # C-simplified radicals of U+2E80-U+2EFF (Unicode's EquivalentUnifiedIdeograph.txt).
-RADICALS = str.maketrans({
-    "⺦": "丬", "⺰": "纟", "⻅": "见", "⻆": "角", "⻈": "讠", "⻉": "贝", "⻋": "车", "⻐": "钅",
-    "⻓": "长", "⻔": "门", "⻙": "韦", "⻚": "页", "⻛": "风", "⻜": "飞", "⻠": "饣", "⻢": "马",
-    "⻥": "鱼", "⻦": "鸟", "⻧": "卤", "⻨": "麦", "⻩": "黄", "⻪": "黾", "⻬": "齐", "⻮": "齿",
-    "⻰": "龙",
-})
+RADICALS = str.maketrans(
+    {
+        "⺦": "丬",
+        "⺰": "纟",
+        "⻅": "见",
+        "⻆": "角",
+        "⻈": "讠",
+        "⻉": "贝",
+        "⻋": "车",
+        "⻐": "钅",
+        "⻓": "长",
+        "⻔": "门",
+        "⻙": "韦",
+        "⻚": "页",
+        "⻛": "风",
+        "⻜": "飞",
+        "⻠": "饣",
+        "⻢": "马",
+        "⻥": "鱼",
+        "⻦": "鸟",
+        "⻧": "卤",
+        "⻨": "麦",
+        "⻩": "黄",
+        "⻪": "黾",
+        "⻬": "齐",
+        "⻮": "齿",
+        "⻰": "龙",
+    }
+)
 
 
 def norm(text: str) -> str:
@@ -175,7 +197,7 @@ def test_print_uses_a_simplified_chinese_font(printer, site_server: str):
 def test_procedure_prints_flow_within_page_width_and_its_steps(printer, site_server: str):
     printer.set_viewport_size({"width": A4_CONTENT_PX, "height": 1100})
     try:
-        for pid, proc in HB.procedures.items():
+        for pid in HB.procedures:
             printer.goto(site_server + f"procedures/{pid}.html")
             geometry = printer.evaluate(
                 """() => {

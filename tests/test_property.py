@@ -35,7 +35,24 @@ REAL_FILES = [(kind, path) for kind, path in data_files(ROOT / "data")]
 # Characters that matter to YAML, plus Chinese text and what Notepad and copy-paste bring in.
 ALPHABET = st.sampled_from(
     list("abc-_09 :#-[]{},&*!|>'\"%@`?~=<\\/.\t\n\r")
-    + ["收", "文", "办", "：", "，", "　", "“", "”", "\ufeff", "\x00", "\x0b", "\x85", "\u2028", "\x1b", "é", "😀"]
+    + [
+        "收",
+        "文",
+        "办",
+        "：",
+        "，",
+        "　",
+        "“",
+        "”",
+        "\ufeff",
+        "\x00",
+        "\x0b",
+        "\x85",
+        "\u2028",
+        "\x1b",
+        "é",
+        "😀",
+    ]
 )
 
 
@@ -45,7 +62,11 @@ def _fields(model: Any, seen: set[str]) -> set[str]:
         for arg in getattr(info.annotation, "__args__", ()) + (info.annotation,):
             inner = getattr(arg, "__args__", (arg,))
             for candidate in inner:
-                if isinstance(candidate, type) and hasattr(candidate, "model_fields") and candidate.__name__ not in seen:
+                if (
+                    isinstance(candidate, type)
+                    and hasattr(candidate, "model_fields")
+                    and candidate.__name__ not in seen
+                ):
                     seen.add(candidate.__name__)
                     _fields(candidate, seen)
     return seen
@@ -60,7 +81,9 @@ scalars = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False),
     st.dates(dt.date(1900, 1, 1), dt.date(2100, 1, 1)),
     st.text(ALPHABET, max_size=20),
-    st.sampled_from(["staff", "leader", "receive", "register", "000#duties", "decision", "READ-DO", "日常", "1.0"]),
+    st.sampled_from(
+        ["staff", "leader", "receive", "register", "000#duties", "decision", "READ-DO", "日常", "1.0"]
+    ),
 )
 keys = st.one_of(st.sampled_from(FIELD_NAMES), st.text(ALPHABET, min_size=1, max_size=8))
 trees = st.recursive(
@@ -76,7 +99,9 @@ def yaml_documents(draw: st.DrawFn) -> str:
     if draw(st.booleans()):
         return draw(st.text(ALPHABET, max_size=300))
     tree = draw(trees)
-    return pyyaml.safe_dump(tree, allow_unicode=True, default_flow_style=draw(st.sampled_from([False, True, None])))
+    return pyyaml.safe_dump(
+        tree, allow_unicode=True, default_flow_style=draw(st.sampled_from([False, True, None]))
+    )
 
 
 def check_document(result: Document | DataError, model: Any) -> None:
@@ -96,7 +121,11 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @SETTINGS
-@given(text=yaml_documents(), kind=st.sampled_from(KINDS), encoding=st.sampled_from(["utf-8", "utf-8-sig", "gbk", "utf-16"]))
+@given(
+    text=yaml_documents(),
+    kind=st.sampled_from(KINDS),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "gbk", "utf-16"]),
+)
 def test_random_documents_give_data_or_errors(scratch: Path, text: str, kind: Any, encoding: str):
     path = scratch / "random.yaml"
     path.write_bytes(text.encode(encoding, errors="replace"))
@@ -143,8 +172,22 @@ def mutate(text: str, data: st.DataObject) -> bytes:
     for _ in range(data.draw(st.integers(1, 3), label="edits")):
         op = data.draw(
             st.sampled_from(
-                ["delete", "duplicate", "swap", "indent", "dedent", "tab", "colon", "insert", "erase",
-                 "truncate", "join", "value", "fullwidth-space", "bom"]
+                [
+                    "delete",
+                    "duplicate",
+                    "swap",
+                    "indent",
+                    "dedent",
+                    "tab",
+                    "colon",
+                    "insert",
+                    "erase",
+                    "truncate",
+                    "join",
+                    "value",
+                    "fullwidth-space",
+                    "bom",
+                ]
             ),
             label="op",
         )
@@ -158,32 +201,36 @@ def mutate(text: str, data: st.DataObject) -> bytes:
             j = data.draw(st.integers(0, len(lines) - 1), label="other")
             lines[i], lines[j] = lines[j], lines[i]
         elif op == "indent":
-            lines[i:i + 1] = [" " * data.draw(st.integers(1, 3)) + line]
+            lines[i : i + 1] = [" " * data.draw(st.integers(1, 3)) + line]
         elif op == "dedent":
-            lines[i:i + 1] = [line[data.draw(st.integers(1, 3)):]]
+            lines[i : i + 1] = [line[data.draw(st.integers(1, 3)) :]]
         elif op == "tab":
-            lines[i:i + 1] = ["\t" + line.lstrip(" ")]
+            lines[i : i + 1] = ["\t" + line.lstrip(" ")]
         elif op == "colon":
-            lines[i:i + 1] = [line.replace(": ", data.draw(st.sampled_from(["：", ":", " : ", ": : "])), 1)]
+            lines[i : i + 1] = [line.replace(": ", data.draw(st.sampled_from(["：", ":", " : ", ": : "])), 1)]
         elif op == "insert":
             at = data.draw(st.integers(0, len(line)))
-            lines[i:i + 1] = [line[:at] + data.draw(st.text(ALPHABET, min_size=1, max_size=3)) + line[at:]]
+            lines[i : i + 1] = [line[:at] + data.draw(st.text(ALPHABET, min_size=1, max_size=3)) + line[at:]]
         elif op == "erase" and line:
             at = data.draw(st.integers(0, len(line) - 1))
-            lines[i:i + 1] = [line[:at] + line[at + 1:]]
+            lines[i : i + 1] = [line[:at] + line[at + 1 :]]
         elif op == "truncate":
             lines = lines[:i]
         elif op == "join" and i + 1 < len(lines):
-            lines[i:i + 2] = [line + " " + lines[i + 1]]
+            lines[i : i + 2] = [line + " " + lines[i + 1]]
         elif op == "value" and ": " in line:
             key = line.split(": ", 1)[0]
-            value = data.draw(st.one_of(st.sampled_from(["", "[]", "{}", "~", "yes", "2026-02-30", "1.10", '"', "- x", "staff"]),
-                                        st.text(ALPHABET, max_size=10)))
-            lines[i:i + 1] = [f"{key}: {value}"]
+            value = data.draw(
+                st.one_of(
+                    st.sampled_from(["", "[]", "{}", "~", "yes", "2026-02-30", "1.10", '"', "- x", "staff"]),
+                    st.text(ALPHABET, max_size=10),
+                )
+            )
+            lines[i : i + 1] = [f"{key}: {value}"]
         elif op == "fullwidth-space":
-            lines[i:i + 1] = ["\u3000" + line.lstrip(" ")]
+            lines[i : i + 1] = ["\u3000" + line.lstrip(" ")]
         elif op == "bom":
-            lines[i:i + 1] = ["\ufeff" + line]
+            lines[i : i + 1] = ["\ufeff" + line]
     out = "\n".join(lines)
     encoding = data.draw(st.sampled_from(["utf-8", "utf-8", "utf-8", "utf-8-sig", "gbk"]), label="encoding")
     if data.draw(st.booleans(), label="crlf"):

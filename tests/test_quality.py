@@ -205,10 +205,12 @@ def test_lint_reports_file_and_line(tmp_path: Path):
     (tmp_path / "data").mkdir()
     (tmp_path / "docs").mkdir()
     (tmp_path / "data" / "roles.yaml").write_text(
-        "roles:\n  - id: staff\n    name: 办公室⼈员\n    summary: |\n      第一行。\n      收文,发文。\n", encoding="utf-8"
+        "roles:\n  - id: staff\n    name: 办公室⼈员\n    summary: |\n      第一行。\n      收文,发文。\n",
+        encoding="utf-8",
     )
     (tmp_path / "docs" / "index.md").write_text(
-        "# 首页\n\n见[角色](roles/index.md)页。\n\n```yaml\nname: 中文,中文\n```\n\n用`code`和A4纸\n", encoding="utf-8"
+        "# 首页\n\n见[角色](roles/index.md)页。\n\n```yaml\nname: 中文,中文\n```\n\n用`code`和A4纸\n",
+        encoding="utf-8",
     )
     findings = lint(tmp_path)
     assert [(f.file, f.line, f.rule) for f in findings] == [
@@ -218,9 +220,15 @@ def test_lint_reports_file_and_line(tmp_path: Path):
         ("docs/index.md", 9, "spacing"),
     ]
     assert "请改为普通汉字“人”" in findings[0].message
-    assert lint_yaml(tmp_path / "data" / "roles.yaml", "x") and lint_markdown(tmp_path / "docs" / "index.md", "y")
+    assert lint_yaml(tmp_path / "data" / "roles.yaml", "x") and lint_markdown(
+        tmp_path / "docs" / "index.md", "y"
+    )
     result = subprocess.run(
-        [sys.executable, "-m", "macros", "lint"], cwd=tmp_path, capture_output=True, text=True, check=False,
+        [sys.executable, "-m", "macros", "lint"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 1 and "文字格式有 4 处问题" in result.stderr

@@ -22,9 +22,31 @@ from macros.render import MACROS, View, checklist_page, duty_table, procedure_pa
 PAYLOAD = "<script>alert(1)</script>{{ 7 * 7 }}{% if true %}X{% endif %}"
 # Fields holding ids, enums, dates or other structured values: no free text to inject.
 STRUCTURED = {
-    "id", "role", "roles", "area", "to", "next", "owner", "procedure", "procedures", "checklists",
-    "sources", "type", "kind", "frequency", "see_also", "version", "date", "updated",
-    "last_reviewed", "review_due", "file", "script", "end", "term", "aliases",
+    "id",
+    "role",
+    "roles",
+    "area",
+    "to",
+    "next",
+    "owner",
+    "procedure",
+    "procedures",
+    "checklists",
+    "sources",
+    "type",
+    "kind",
+    "frequency",
+    "see_also",
+    "version",
+    "date",
+    "updated",
+    "last_reviewed",
+    "review_due",
+    "file",
+    "script",
+    "end",
+    "term",
+    "aliases",
 }
 
 
@@ -89,8 +111,18 @@ def _render_all(view: View) -> dict[str, str]:
 def test_every_macro_escapes_yaml_text(hostile_data: Path):
     view = View(load_handbook(hostile_data), "index.html")
     pages = _render_all(view)
-    for name in ("duty_table", "procedure_page", "checklist_page", "principles_page", "glossary_page",
-                 "sources_page", "guide_page", "role_page", "page_index", "overdue_reviews"):
+    for name in (
+        "duty_table",
+        "procedure_page",
+        "checklist_page",
+        "principles_page",
+        "glossary_page",
+        "sources_page",
+        "guide_page",
+        "role_page",
+        "page_index",
+        "overdue_reviews",
+    ):
         _assert_inert(pages[name])
 
 
@@ -128,18 +160,25 @@ def build_fixture_site(data: Path, tmp_path: Path) -> tuple[Path, object]:
     for folder in ("procedures", "checklists", "roles", "guides", "stylesheets"):
         (docs / folder).mkdir(parents=True)
     for css in ("handbook.css", "flow.css"):
-        (docs / "stylesheets" / css).write_text((ROOT / "docs/stylesheets" / css).read_text(encoding="utf-8"), encoding="utf-8")
-    (docs / "index.md").write_text("# 首页\n\n督办要认真。\n\n{{ duty_table() }}\n\n{{ glossary_page() }}\n\n{{ sources_page() }}\n", encoding="utf-8")
+        (docs / "stylesheets" / css).write_text(
+            (ROOT / "docs/stylesheets" / css).read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    (docs / "index.md").write_text(
+        "# 首页\n\n督办要认真。\n\n{{ duty_table() }}\n\n{{ glossary_page() }}\n\n{{ sources_page() }}\n",
+        encoding="utf-8",
+    )
     for folder in ("procedures", "checklists", "roles", "guides"):
-        (docs / folder / "index.md").write_text(f'# {folder}\n\n{{{{ page_index("{folder}") }}}}\n', encoding="utf-8")
+        (docs / folder / "index.md").write_text(
+            f'# {folder}\n\n{{{{ page_index("{folder}") }}}}\n', encoding="utf-8"
+        )
     config = tmp_path / "mkdocs.yml"
     config.write_text(
         textwrap.dedent(
             f"""\
-            INHERIT: {ROOT / 'mkdocs.yml'}
+            INHERIT: {ROOT / "mkdocs.yml"}
             docs_dir: {docs}
             theme:
-              custom_dir: {ROOT / 'overrides'}
+              custom_dir: {ROOT / "overrides"}
             plugins:
               - search:
                   lang: zh
@@ -170,7 +209,13 @@ def build_fixture_site(data: Path, tmp_path: Path) -> tuple[Path, object]:
 def test_built_pages_keep_yaml_text_inert(hostile_data: Path, tmp_path: Path):
     site, result = build_fixture_site(hostile_data, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    for page in ("index.html", "procedures/receive.html", "checklists/register.html", "roles/staff.html", "guides/memo.html"):
+    for page in (
+        "index.html",
+        "procedures/receive.html",
+        "checklists/register.html",
+        "roles/staff.html",
+        "guides/memo.html",
+    ):
         _assert_inert((site / page).read_text(encoding="utf-8"))
     data = json.loads((site / "data/handbook.json").read_text(encoding="utf-8"))
     assert data["duties"][0]["title"].endswith(PAYLOAD)

@@ -52,11 +52,14 @@ def test_no_git_no_dates(tmp_path: Path):
 
 def test_pages_show_owner_review_dates_and_last_update(data_copy: Path):
     hb = load_handbook(data_copy)
-    hb.file_dates = {"data/procedures/receive.yaml": "2026-10-01", "data/checklists/register.yaml": "2026-09-30"}
+    hb.file_dates = {
+        "data/procedures/receive.yaml": "2026-10-01",
+        "data/checklists/register.yaml": "2026-09-30",
+    }
     proc = procedure_page(View(hb, "procedures/receive.html"), "receive")
     cl = checklist_page(View(hb, "checklists/register.html"), "register")
     for html, updated in ((proc, "2026-10-01"), (cl, "2026-09-30")):
-        review = html[html.index('<dl class="hb-review">'):]
+        review = html[html.index('<dl class="hb-review">') :]
         assert '<dt>负责维护</dt><dd><a href="../roles/staff.html">办公室工作人员</a></dd>' in review
         assert "<dt>上次审核</dt><dd>2026-11-21</dd>" in review
         assert "<dt>下次审核</dt><dd>2027-11-21</dd>" in review
@@ -136,10 +139,14 @@ def test_guide_examples_are_valid_data(tmp_path: Path):
     shutil.copytree(ROOT / "data", data)
     for rel, key in (("duties.yaml", "duty"), ("glossary.yaml", "term")):
         path = data / rel
-        path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n" + examples[key], encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").rstrip("\n") + "\n" + examples[key], encoding="utf-8"
+        )
     for folder, key in (("procedures", "procedure"), ("checklists", "checklist")):
         record_id = re.search(r"^id: (\S+)", examples[key], flags=re.M).group(1)
         (data / folder / f"{record_id}.yaml").write_text(examples[key], encoding="utf-8")
     hb = load_handbook(data)
     assert "handle-mail" in hb.duties and "登记簿" in hb.glossary
-    assert hb.procedures["mail"].checklists == ["mail-check"] and hb.checklists["mail-check"].procedure == "mail"
+    assert (
+        hb.procedures["mail"].checklists == ["mail-check"] and hb.checklists["mail-check"].procedure == "mail"
+    )

@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from bench_search import SearchBox, edition_queries, load_queries, reciprocal_rank
+
 from conftest import ROOT
 from macros.handbook import load_handbook
 from macros.search import SEPARATOR, dictionary_words
@@ -50,7 +50,9 @@ def test_search_finds_the_right_page_first(edition: str, browser, site_server: s
     mrr = total / len(queries)
     index = built_site / EDITIONS[edition] / "search" / "search_index.json"
     with capsys.disabled():
-        print(f"\n搜索 MRR@5（{edition}，{len(queries)} 个查询）：{mrr:.3f}；索引 {index.stat().st_size} 字节")
+        print(
+            f"\n搜索 MRR@5（{edition}，{len(queries)} 个查询）：{mrr:.3f}；索引 {index.stat().st_size} 字节"
+        )
         print("\n".join(misses))
     assert mrr >= MIN_MRR, f"MRR {mrr:.3f} < {MIN_MRR}\n" + "\n".join(misses)
 
@@ -67,7 +69,10 @@ def test_two_character_queries_are_not_cut_to_one_character(built_site: Path):
     """Material cuts a query at the longest *shorter* token it knows: 督办 → 督* if 督 is one."""
     data = _index(built_site)
     vocabulary = {
-        t for doc in data["docs"] for key, value in doc.items() if key not in ("location", "boost")
+        t
+        for doc in data["docs"]
+        for key, value in doc.items()
+        if key not in ("location", "boost")
         for t in _tokens(value)
     }
     queries = [q["query"] for q in load_queries() if len(q["query"]) == 2]

@@ -49,11 +49,17 @@ def _parse(path: Path) -> _Page:
 
 
 def _pages(root: Path) -> list[str]:
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.html") if EDITION not in p.relative_to(root).parts)
+    return sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*.html")
+        if EDITION not in p.relative_to(root).parts
+    )
 
 
 def test_conversion_keeps_administrative_words():
-    assert to_traditional("审核程序，发文办理") == "審核程序，發文辦理"  # not 稽核 / 程式 (s2twp), not 審覈 (s2t)
+    assert (
+        to_traditional("审核程序，发文办理") == "審核程序，發文辦理"
+    )  # not 稽核 / 程式 (s2twp), not 審覈 (s2t)
     assert to_traditional("信息报送") == "信息報送"  # not 資訊
     assert convert_segmented("做好\u200b督查督办\u200b工作") == "做好\u200b督查督辦\u200b工作"
 
@@ -115,7 +121,9 @@ def test_language_switch_works_from_disk(browser, built_site: Path):
 def test_traditional_search_index_keeps_the_segmentation(built_site: Path):
     """Words are cut in the Simplified text (jieba's dictionary is Simplified), then converted."""
     simplified = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    traditional = json.loads((built_site / EDITION / "search" / "search_index.json").read_text(encoding="utf-8"))
+    traditional = json.loads(
+        (built_site / EDITION / "search" / "search_index.json").read_text(encoding="utf-8")
+    )
     assert traditional["config"] == simplified["config"]
     assert [d["location"] for d in traditional["docs"]] == [d["location"] for d in simplified["docs"]]
     for s_doc, t_doc in zip(simplified["docs"], traditional["docs"]):
