@@ -7,23 +7,16 @@ boundary is only required on the side of a term that is an ASCII word character.
 
 from __future__ import annotations
 
-import re
-
 from markdown.extensions.abbr import AbbrExtension, AbbrTreeprocessor
 
-
-def _pattern(term: str) -> str:
-    start = r"\b" if re.match(r"\w", term[0], re.ASCII) else ""
-    end = r"\b" if re.match(r"\w", term[-1], re.ASCII) else ""
-    return f"{start}{re.escape(term)}{end}"
+from .glossary import term_pattern
 
 
 class CjkAbbrTreeprocessor(AbbrTreeprocessor):
     def run(self, root):  # type: ignore[override]
         if not self.abbrs:
             return
-        terms = sorted(self.abbrs, key=len, reverse=True)
-        self.RE = re.compile("|".join(_pattern(t) for t in terms))
+        self.RE = term_pattern(tuple(self.abbrs))
         self.iter_element(root)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .errors import DataError, DataErrors
+from .glossary import tooltips
 from .links import Links, build_links
 from .loader import Document, parse, read_document
 from .model import (
@@ -120,6 +121,10 @@ class Handbook:
     @cached_property
     def links(self) -> Links:
         return build_links(self)
+
+    @cached_property
+    def tooltips(self) -> dict[str, str]:
+        return tooltips(self)
 
     def where(self, kind: str, key: str, *sub: Any) -> tuple[str, int | None]:
         """File and line of a record, or of a field inside it."""

@@ -66,7 +66,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         config.nav = expand_nav(config.nav or [], self.handbook)
         if ABBR_EXTENSION not in config.markdown_extensions:
             raise PluginError(f"mkdocs.yml 的 markdown_extensions 中缺少 {ABBR_EXTENSION}（术语提示要用）")
-        config.mdx_configs.setdefault(ABBR_EXTENSION, {})["glossary"] = tooltips(self.handbook)
+        config.mdx_configs.setdefault(ABBR_EXTENSION, {})["glossary"] = self.handbook.tooltips
         self.edition = traditional.edition_of(self.config.edition, config.theme["language"])
         self.alternates = traditional.alternate_roots(config.extra)
         cache = Path(config.config_file_path).parent / ".cache" / "handbook"
@@ -172,16 +172,6 @@ def nav_title(record: Any) -> str:
     """
     title = getattr(record, "title", None) or record.name
     return str(escape(title)).replace("{", "&#123;").replace("%", "&#37;")
-
-
-def tooltips(hb: Handbook) -> dict[str, str]:
-    """Glossary terms and their aliases, each with the definition as tooltip text."""
-    out: dict[str, str] = {}
-    for term, entry in hb.glossary.items():
-        out[term] = entry.definition
-        for alias in entry.aliases:
-            out[alias] = f"即“{term}”：{entry.definition}"
-    return out
 
 
 def handbook_json(hb: Handbook) -> dict[str, list[dict[str, Any]]]:

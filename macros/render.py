@@ -12,9 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.utils import get_relative_url
 
 from .flow import render_flow
+from .glossary import mark_terms
 from .handbook import Handbook
 from .jinja import render
 from .links import anchor, site_url
@@ -55,6 +57,10 @@ class View:
                 url += f"-{anchor(section_id)}"
             out.append({"label": label, "detail": detail, "url": url})
         return out
+
+    def gloss(self, text: str) -> Markup:
+        """``text`` escaped, with glossary terms shown as tooltips."""
+        return mark_terms(text, self.hb.tooltips)
 
     def page(self, template: str, **context: Any) -> str:
         return render(template, v=self, hb=self.hb, **context)

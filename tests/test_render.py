@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from conftest import ROOT, run_build
+from conftest import ROOT, edit, run_build
+from macros.glossary import mark_terms
 from macros.handbook import load_handbook
 from macros.render import MACROS, View, checklist_page, duty_table, procedure_page
 
@@ -226,3 +227,17 @@ def test_glossary_terms_become_tooltips_inside_chinese_text(data_copy: Path, tmp
     assert result.returncode == 0, result.stdout + result.stderr
     html = (site / "index.html").read_text(encoding="utf-8")
     assert '<abbr title="即“督查督办”：检查落实情况。">督办</abbr>要认真' in html
+
+
+def test_mark_terms_escapes_first_and_prefers_the_longest_term():
+    tips = {"督查督办": "检查落实", "督办": "即“督查督办”", "GB": "国家标准"}
+    html = mark_terms("<b>做好督查督办和督办</b>，GB 与 GBT", tips)
+    assert html.startswith("&lt;b&gt;做好")
+    assert '<abbr title="检查落实">督查督办</abbr>和<abbr title="即“督查督办”">督办</abbr>' in html
+    assert '<abbr title="国家标准">GB</abbr> 与 GBT' in html  # ASCII terms keep word boundaries
+
+
+def test_data_rendered_text_shows_glossary_tooltips(data_copy: Path):
+    edit(data_copy / "duties.yaml", "summary: 收文和发文。", "summary: 收文后及时督办。")
+    html = duty_table(View(load_handbook(data_copy), "index.html"))
+    assert '收文后及时<abbr title="即“督查督办”：检查落实情况。">督办</abbr>。' in html
