@@ -159,12 +159,18 @@ def _check_procedure(hb: Handbook, pid: str, proc: Procedure) -> Iterator[DataEr
             )
         steps.setdefault(step.id, i)
         if step.role not in proc.roles:
+            known = step.role in hb.roles
             yield hb.error(
                 "procedures",
                 pid,
                 ("steps", i, "role"),
                 f"steps[{i + 1}].role",
-                f"角色“{step.role}”没有列在本程序的 roles 中。请把它加进 roles，或改为本程序的角色：{choices(proc.roles)}",
+                (
+                    f"角色“{step.role}”没有列在本程序的 roles 中。请把它加进 roles，或"
+                    if known
+                    else f"角色“{step.role}”不存在。{did_you_mean(step.role, proc.roles)}请"
+                )
+                + f"改为本程序的角色：{choices(proc.roles)}",
             )
     edges = successors(proc)
     bad_target = False

@@ -349,3 +349,15 @@ def test_report_has_no_traceback_and_names_every_error(data_copy: Path):
     report = info.value.report()
     assert "Traceback" not in report
     assert "data/duties.yaml 第" in report and "工作领域“meeting”不存在" in report
+
+
+def test_misspelt_step_role_is_called_unknown(data_copy: Path):
+    path = data_copy / "procedures/receive.yaml"
+    edit(path, "    role: leader", "    role: leadr")
+    [error] = errors_for(data_copy)
+    assert (error.file, error.line, error.field) == (
+        "data/procedures/receive.yaml",
+        line_of(path, "leadr"),
+        "steps[4].role",
+    )
+    assert "角色“leadr”不存在" in error.message and "是不是想写“leader”" in error.message
