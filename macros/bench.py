@@ -10,7 +10,7 @@
 3. Bytes a browser transfers on a first visit to the home page and to a
    procedure page (Chromium, empty cache, local server without compression),
    with the search index counted on its own.
-4. Search latency, measured by ``tests/bench_search.py``.
+4. Search latency, measured by :mod:`macros.search_bench`.
 
 Targets (issue 7): data layer ≤ 10 % of the build; per-page time at 50× ≤ 1.2 ×
 the time at 1×; a procedure page ≤ 250 KB.
@@ -21,21 +21,21 @@ Usage: ``python -m macros.bench [--scales 1 10 50] [--keep DIR]``.
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+
+from .browser import chromium, serve
+from .search_bench import bench_search
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_LAYER = ("load", "validate", "render", "git")
@@ -164,94 +164,43 @@ def scratch_project(where: Path, scale: int) -> tuple[Path, dict[str, int]]:
 # --- browser ---------------------------------------------------------------------------
 
 
-@functools.cache
-def _handler() -> type:
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-    return Quiet
-
-
-class _Server:
-    def __init__(self, site: Path):
-        handler = functools.partial(_handler(), directory=str(site))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-
-
 def transferred(site: Path, pages: list[str]) -> dict[str, dict[str, int]]:
     """Bytes (headers + bodies) a fresh Chromium fetches to show each page, search index apart.
 
     Also what the same files would weigh gzip-compressed (a web server's usual setting;
     opened from disk, file:// has no compression), and the theme's share (``assets/``).
     """
-    sys.path.insert(0, str(ROOT / "tests"))
-    from playwright.sync_api import sync_playwright
-
-    from conftest import CHROMIUM_ARGS
-
-    server = _Server(site)
     out: dict[str, dict[str, int]] = {}
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-                headless=True,
-                args=CHROMIUM_ARGS,
-            )
-            for rel in pages:
-                context = browser.new_context()
-                sizes = {"page": 0, "search_index": 0, "requests": 0, "theme": 0, "html": 0, "gzip": 0}
+    with serve(site) as url, chromium() as browser:
+        for rel in pages:
+            context = browser.new_context()
+            sizes = {"page": 0, "search_index": 0, "requests": 0, "theme": 0, "html": 0, "gzip": 0}
 
-                def count(request: Any, sizes: dict[str, int] = sizes) -> None:
-                    info = request.sizes()
-                    total = info["responseBodySize"] + info["responseHeadersSize"]
-                    rel = request.url.removeprefix(server.url).split("?")[0].split("#")[0]
-                    if "search/search_index" in rel:
-                        sizes["search_index"] += total
-                        return
-                    sizes["page"] += total
-                    sizes["requests"] += 1
-                    part = (
-                        "theme" if rel.startswith("assets/") else "html" if rel.endswith(".html") else "other"
-                    )
-                    sizes[part] = sizes.get(part, 0) + total
-                    on_disk = site / rel
-                    if on_disk.is_file():
-                        sizes["gzip"] += (
-                            len(gzip.compress(on_disk.read_bytes(), 6)) + info["responseHeadersSize"]
-                        )
+            def count(request: Any, sizes: dict[str, int] = sizes) -> None:
+                info = request.sizes()
+                total = info["responseBodySize"] + info["responseHeadersSize"]
+                rel = request.url.removeprefix(url).split("?")[0].split("#")[0]
+                if "search/search_index" in rel:
+                    sizes["search_index"] += total
+                    return
+                sizes["page"] += total
+                sizes["requests"] += 1
+                part = "theme" if rel.startswith("assets/") else "html" if rel.endswith(".html") else "other"
+                sizes[part] = sizes.get(part, 0) + total
+                on_disk = site / rel
+                if on_disk.is_file():
+                    sizes["gzip"] += len(gzip.compress(on_disk.read_bytes(), 6)) + info["responseHeadersSize"]
 
-                context.on("requestfinished", count)
-                page = context.new_page()
-                page.goto(server.url + rel, wait_until="networkidle")
-                page.wait_for_timeout(500)  # the search worker fetches its index after load
-                context.close()
-                out[rel] = sizes
-            browser.close()
-    finally:
-        server.close()
+            context.on("requestfinished", count)
+            page = context.new_page()
+            page.goto(url + rel, wait_until="networkidle")
+            page.wait_for_timeout(500)  # the search worker fetches its index after load
+            context.close()
+            out[rel] = sizes
     return out
 
 
 # --- search ----------------------------------------------------------------------------
-
-
-def search_latency(site: Path) -> dict[str, dict[str, float]] | None:
-    """Search latency from tests/bench_search.py (the search engineer's measurement)."""
-    # >>> search latency call site: tests/bench_search.py provides bench_search(site_dir) <<<
-    try:
-        sys.path.insert(0, str(ROOT / "tests"))
-        from bench_search import bench_search
-    except ImportError as exc:  # not there yet: say so, measure the rest
-        print(f"搜索速度：未测（tests/bench_search.py 不可用：{exc}）")
-        return None
-    return bench_search(site, repeat=3)
 
 
 # --- report ----------------------------------------------------------------------------
@@ -355,7 +304,7 @@ def _run(where: Path, args: argparse.Namespace) -> int:
 
     # 4. search
     print("\n== 4. 搜索速度 ==")
-    search_latency(real["site"])
+    bench_search(real["site"], repeat=3)
     return 0
 
 

@@ -90,6 +90,9 @@ _FastLoader.add_constructor("tag:yaml.org,2002:map", _fast_mapping)
 
 
 _TAG = re.compile(r"(?:^|[\s\[\]{},])!", re.MULTILINE)
+# A block scalar header (| or >) must be followed by indicators and then a space or
+# the line end; libyaml lets through headers such as ">#" that ruamel rejects.
+_ODD_BLOCK_HEADER = re.compile(r"(?:^|[:?-]\s+)[|>](?![0-9+-]*(?:\s|$))", re.MULTILINE)
 
 
 def fast_load(text: str) -> Any:
@@ -98,6 +101,8 @@ def fast_load(text: str) -> Any:
         raise _Fallback("line separator or BOM")
     if "\t" in text:  # ruamel is stricter about tabs (and says "use spaces")
         raise _Fallback("tab")
+    if _ODD_BLOCK_HEADER.search(text):
+        raise _Fallback("block scalar header")
     if _TAG.search(text):  # the two readers construct explicitly tagged values differently
         raise _Fallback("tag")
     return pyyaml.load(text, Loader=_FastLoader)

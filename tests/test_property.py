@@ -276,3 +276,9 @@ def test_load_handbook_on_mutated_real_data(real_copy: Path, data: st.DataObject
         assert isinstance(result, Handbook)
     finally:
         target.write_bytes(original)
+
+
+def test_odd_block_scalar_header_is_left_to_ruamel():
+    """Found by the property test: libyaml accepts ">#" as a folded scalar, ruamel does not."""
+    for text in (">#", "a: >#x\n", "- |#\n"):
+        assert_same_reading(text)

@@ -13,11 +13,11 @@ import re
 from pathlib import Path
 
 import pytest
-from bench_search import SearchBox, edition_queries, load_queries, reciprocal_rank
 
 from conftest import ROOT
 from macros.handbook import load_handbook
 from macros.search import SEPARATOR, dictionary_words
+from macros.search_bench import SearchBox, edition_queries, load_queries, reciprocal_rank
 
 MIN_MRR = 0.9
 EDITIONS = {"zh-Hans": "", "zh-Hant": "zh-Hant/"}

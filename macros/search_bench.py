@@ -7,7 +7,7 @@ types it: select all, Backspace, the text (as an input method commits it), End.
 
 Bench (``make bench`` calls this)::
 
-    python tests/bench_search.py [SITE_DIR] [--repeat N]
+    python -m macros.search_bench [SITE_DIR] [--repeat N]
 
 or from Python ``bench_search(site_dir: Path, *, repeat: int = 3) -> dict[str, dict[str, float]]``,
 which prints and returns, per edition (``zh-Hans`` and ``zh-Hant`` when ``SITE_DIR/zh-Hant``
@@ -18,21 +18,19 @@ painted, in milliseconds, once the index is loaded. Target: under 100 ms.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
-import http.server
-import shutil
 import statistics
 import sys
-import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
 
-TESTS = Path(__file__).resolve().parent
-QUERIES = TESTS / "search_queries.yaml"
+from .browser import chromium, serve
+from .traditional import to_traditional
+
+# The query set lives with the tests that hold the site to it.
+QUERIES = Path(__file__).resolve().parent.parent / "tests" / "search_queries.yaml"
 
 # Message types of Material's search worker (integrations/search/worker/message).
 _HOOK = """
@@ -125,44 +123,10 @@ def reciprocal_rank(pages: list[str], expected: str, top: int = 5) -> float:
     return 0.0
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def serve(site_dir: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-
-
-@contextlib.contextmanager
-def chromium() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    sys.path.insert(0, str(TESTS))
-    from conftest import CHROMIUM_ARGS
-
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 def edition_queries(edition: str, queries: Iterable[str]) -> list[str]:
     """The queries as a reader of ``edition`` types them (Traditional: OpenCC, as the site)."""
     if edition != "zh-Hant":
         return list(queries)
-    from macros.traditional import to_traditional
-
     return [to_traditional(q) for q in queries]
 
 
@@ -233,5 +197,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(TESTS.parent))
     sys.exit(main())
