@@ -182,10 +182,13 @@ def test_ticking_works_from_file(page, built_site: Path):
     assert page.eval_on_selector_all("input.hb-tick", ticked) == []
 
 
-def test_search_works_from_file(page, built_site: Path):
-    page.goto(file_url(built_site, "procedures/meeting.html"))
-    results = search(page, "发文")
-    assert any(urlparse(url).path.endswith("/procedures/outgoing-document.html") for url in results), results
+@pytest.mark.parametrize("edition, query", [("", "发文"), ("zh-Hant/", "發文")], ids=["zh-Hans", "zh-Hant"])
+def test_search_works_from_file(page, built_site: Path, edition: str, query: str):
+    page.goto(file_url(built_site, f"{edition}procedures/meeting.html"))
+    results = search(page, query)
+    assert any(
+        urlparse(url).path.endswith(f"/{edition}procedures/outgoing-document.html") for url in results
+    ), results
     assert all(url.startswith("file://") for url in results)
     page.locator(".md-search-result__item a[href*='procedures/outgoing-document.html']").first.click()
     page.wait_for_url("**/procedures/outgoing-document.html*")
