@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .errors import DataError, DataErrors
+from .errors import DataError, DataErrors, field_path
 from .glossary import tooltips
 from .links import Links, build_links
 from .loader import Document, parse, read_document
@@ -131,9 +131,10 @@ class Handbook:
         doc, loc = self.origins[(kind, key)]
         return doc.path, doc.line(loc + sub)
 
-    def error(self, kind: str, key: str, sub: tuple[Any, ...], field: str, message: str) -> DataError:
-        path, line = self.where(kind, key, *sub)
-        return DataError(path, line, field, message)
+    def error(self, kind: str, key: str, sub: tuple[Any, ...], message: str) -> DataError:
+        """An error at field ``sub`` of a record, named from the top of its file like pydantic's."""
+        doc, loc = self.origins[(kind, key)]
+        return DataError(doc.path, doc.line(loc + sub), field_path(loc + sub), message)
 
 
 def data_files(data_dir: Path) -> Iterator[tuple[Kind, Path]]:

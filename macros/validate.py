@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from .errors import DataError, choices, did_you_mean, field_path
+from .errors import DataError, choices, did_you_mean
 from .model import Procedure
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def _check_references(hb: Handbook, incomplete: set[str]) -> Iterator[DataError]
             for i, ref in enumerate(_as_list(value)):
                 if ref not in valid:
                     sub = (field, i) if isinstance(value, list) else (field,)
-                    yield hb.error(kind, key, sub, field_path(sub), _unknown(label, ref, valid, target))
+                    yield hb.error(kind, key, sub, _unknown(label, ref, valid, target))
 
 
 # Where a record of each kind is defined, for "add it there first".
@@ -115,15 +115,12 @@ def _check_citations(hb: Handbook) -> Iterator[DataError]:
             for sub, citation in citations(record):
                 source, _, section = citation.partition("#")
                 if source not in sections:
-                    yield hb.error(
-                        kind, key, sub, field_path(sub), _unknown("来源", source, hb.sources, "sources")
-                    )
+                    yield hb.error(kind, key, sub, _unknown("来源", source, hb.sources, "sources"))
                 elif section and section not in sections[source]:
                     yield hb.error(
                         kind,
                         key,
                         sub,
-                        field_path(sub),
                         f"来源 {source} 没有章节“{section}”。{did_you_mean(section, sections[source])}"
                         f"请改为下列章节之一（或只写 {source}）。可用的章节：{choices(sections[source])}",
                     )
@@ -139,7 +136,6 @@ def _check_glossary(hb: Handbook) -> Iterator[DataError]:
                     "glossary",
                     term,
                     ("aliases", i),
-                    f"aliases[{i + 1}]",
                     f"别称“{alias}”已被术语“{owner}”使用。同一个词只能指向一个术语，请删去其中一处",
                 )
             else:
@@ -154,7 +150,6 @@ def _check_procedure(hb: Handbook, pid: str, proc: Procedure) -> Iterator[DataEr
                 "procedures",
                 pid,
                 ("steps", i, "id"),
-                f"steps[{i + 1}].id",
                 f"步骤标识“{step.id}”重复：同一程序里每个步骤的 id 必须不同。请换一个，并相应修改指向它的 next 或 to",
             )
         steps.setdefault(step.id, i)
@@ -164,7 +159,6 @@ def _check_procedure(hb: Handbook, pid: str, proc: Procedure) -> Iterator[DataEr
                 "procedures",
                 pid,
                 ("steps", i, "role"),
-                f"steps[{i + 1}].role",
                 (
                     f"角色“{step.role}”没有列在本程序的 roles 中。请把它加进 roles，或"
                     if known
@@ -182,7 +176,6 @@ def _check_procedure(hb: Handbook, pid: str, proc: Procedure) -> Iterator[DataEr
                     "procedures",
                     pid,
                     ("steps", i) + sub,
-                    f"steps[{i + 1}]." + field_path(sub),
                     f"步骤“{target}”不存在。{did_you_mean(target, steps)}请改为本程序某一步的 id：{choices(steps)}",
                 )
     if bad_target:
@@ -194,7 +187,6 @@ def _check_procedure(hb: Handbook, pid: str, proc: Procedure) -> Iterator[DataEr
                 "procedures",
                 pid,
                 ("steps", i),
-                f"steps[{i + 1}]",
                 f"从第一步“{proc.steps[0].title}”走不到步骤“{step.title}”。"
                 "请检查前面步骤的 next 或判断出口 exits 是否指向它",
             )
@@ -203,7 +195,6 @@ def _check_procedure(hb: Handbook, pid: str, proc: Procedure) -> Iterator[DataEr
             "procedures",
             pid,
             ("steps",),
-            "steps",
             "程序没有终点：每一步都指向别的步骤，流程转不出来。请给结束的那一步写 end: true（或删去最后一步的 next）",
         )
 

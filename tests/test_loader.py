@@ -116,7 +116,7 @@ CASES = {
         "    roles: [staff, leader]",
         "    roles: [staff, leadr]",
         "leadr",
-        "roles[2]",
+        "duties[2].roles[2]",
         ["角色“leadr”不存在", "leader（机关领导）", "staff（办公室工作人员）", "是不是想写“leader”"],
     ),
     "bad-area": (
@@ -124,7 +124,7 @@ CASES = {
         "    area: meetings",
         "    area: meeting",
         "area: meeting",
-        "area",
+        "duties[2].area",
         ["工作领域“meeting”不存在", "meetings（会务）"],
     ),
     "bad-procedure-ref": (
@@ -132,7 +132,7 @@ CASES = {
         "    procedures: [receive]",
         "    procedures: [recieve]",
         "recieve",
-        "procedures[1]",
+        "duties[1].procedures[1]",
         ["工作程序“recieve”不存在", "receive（收文）"],
     ),
     "bad-checklist-ref": (
@@ -148,7 +148,7 @@ CASES = {
         '    sources: ["000#duties", "tiaoli#art24"]',
         '    sources: ["009#duties", "tiaoli#art24"]',
         "009#duties",
-        "sources[1]",
+        "duties[1].sources[1]",
         ["来源“009”不存在", "000（测试原文）"],
     ),
     "bad-section": (
@@ -156,7 +156,7 @@ CASES = {
         '"000#duties"',
         '"000#dutys"',
         "000#dutys",
-        "sources[1]",
+        "principles[1].sources[1]",
         ["没有章节“dutys”", "可用的章节：cut、duties"],
     ),
     "bad-step-target": (
@@ -180,7 +180,7 @@ CASES = {
         "see_also: [收文办理]",
         "see_also: [收文]",
         "see_also",
-        "see_also[1]",
+        "terms[1].see_also[1]",
         ["术语“收文”不存在"],
     ),
     "duplicate-alias": (
@@ -188,7 +188,7 @@ CASES = {
         "    definition: 处理来文。",
         "    aliases: [来文, 督办]\n    definition: 处理来文。",
         "aliases: [来文, 督办]",
-        "aliases[2]",
+        "terms[2].aliases[2]",
         ["别称“督办”已被术语“督查督办”使用"],
     ),
     "decision-one-exit": (
