@@ -7,6 +7,8 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -100,3 +102,36 @@ class LocalOnly:
         else:
             self.foreign.append(route.request.url)
             route.abort()
+
+
+@dataclass
+class HtmlPage:
+    """What the link and language checks need from a built page."""
+
+    lang: str | None = None
+    ids: list[str] = field(default_factory=list)
+    links: list[tuple[str, str, str]] = field(default_factory=list)  # (tag, attribute, URL)
+
+
+class _HtmlCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = HtmlPage()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.page.ids.append(values["id"])
+        if tag == "a" and values.get("name"):
+            self.page.ids.append(values["name"])
+        if tag == "html":
+            self.page.lang = values.get("lang")
+        for attribute in ("href", "src"):
+            if values.get(attribute) is not None:
+                self.page.links.append((tag, attribute, values[attribute]))
+
+
+def read_html(path: Path) -> HtmlPage:
+    collector = _HtmlCollector()
+    collector.feed(path.read_text(encoding="utf-8"))
+    return collector.page

@@ -8,13 +8,12 @@ with every request to any other host refused and recorded.
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
 
-from conftest import ROOT, LocalOnly, is_local
+from conftest import ROOT, LocalOnly, is_local, read_html
 
 
 def harmless(failure: str) -> bool:
@@ -26,43 +25,18 @@ def harmless(failure: str) -> bool:
     return error == "net::ERR_ABORTED"
 
 
-class _Refs(HTMLParser):
-    """The lang of <html> and every URL a page points at."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lang: str | None = None
-        self.refs: list[tuple[str, str, str]] = []  # (tag, attribute, value)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if tag == "html":
-            self.lang = values.get("lang")
-        if values.get("hreflang") not in (None, self.lang):
-            return  # another language edition, built on its own (mkdocs.zh-Hant.yml)
-        for attr in ("href", "src"):
-            if values.get(attr):
-                self.refs.append((tag, attr, values[attr] or ""))
-
-
-def parse(page: Path) -> _Refs:
-    refs = _Refs()
-    refs.feed(page.read_text(encoding="utf-8"))
-    return refs
-
-
 def test_built_pages_are_simplified_chinese_and_self_contained(built_site: Path):
     pages = sorted(built_site.rglob("*.html"))
     assert len(pages) > 20
     for page in pages:
-        refs = parse(page)
+        refs = read_html(page)
         if page.name == "404.html":
             continue  # served by a web server for missing pages; its links are root-absolute
         rel = page.relative_to(built_site)
         # site/ is the Simplified edition; the Traditional one, when built, sits in site/zh-Hant/.
         expected = "zh-Hant" if rel.parts[0] == "zh-Hant" else "zh-Hans"
         assert refs.lang == expected, f"{rel}: lang={refs.lang!r}"
-        for tag, attr, url in refs.refs:
+        for tag, attr, url in refs.links:
             where = f"{page.relative_to(built_site)}: <{tag} {attr}={url!r}>"
             parsed = urlparse(url)
             if parsed.scheme or url.startswith("//"):

@@ -10,57 +10,28 @@ import collections
 import posixpath
 import subprocess
 import sys
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import html5lib
 import pytest
 
-from conftest import ROOT, fresh_page
+from conftest import ROOT, HtmlPage, fresh_page, read_html
 from macros.lint import check_text, lint, lint_markdown, lint_yaml, report
 
 TRADITIONAL = "zh-Hant"
 
 
-@dataclass
-class Page:
-    ids: list[str] = field(default_factory=list)
-    links: list[tuple[str, str, str]] = field(default_factory=list)  # (tag, attribute, URL)
-    lang: str | None = None
-
-
-class _Collector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.page = Page()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if values.get("id"):
-            self.page.ids.append(values["id"])
-        if tag == "a" and values.get("name"):
-            self.page.ids.append(values["name"])
-        if tag == "html":
-            self.page.lang = values.get("lang")
-        for attribute in ("href", "src"):
-            if values.get(attribute) is not None:
-                self.page.links.append((tag, attribute, values[attribute]))
-
-
 @pytest.fixture(scope="module")
-def pages(built_site: Path) -> dict[str, Page]:
+def pages(built_site: Path) -> dict[str, HtmlPage]:
     """Every HTML page of every edition, by path from the site root."""
-    out = {}
-    for path in sorted(built_site.rglob("*.html")):
-        collector = _Collector()
-        collector.feed(path.read_text(encoding="utf-8"))
-        out[path.relative_to(built_site).as_posix()] = collector.page
-    return out
+    return {
+        path.relative_to(built_site).as_posix(): read_html(path)
+        for path in sorted(built_site.rglob("*.html"))
+    }
 
 
-def test_both_editions_are_checked(pages: dict[str, Page], built_site: Path):
+def test_both_editions_are_checked(pages: dict[str, HtmlPage], built_site: Path):
     assert len(pages) > 40
     if (built_site / TRADITIONAL / "index.html").is_file():
         assert sum(1 for p in pages if p.startswith(f"{TRADITIONAL}/")) > 40
@@ -85,7 +56,7 @@ def resolve(page: str, url: str, site: Path) -> tuple[str, str] | None:
     return target, fragment
 
 
-def test_no_broken_internal_links_or_anchors(pages: dict[str, Page], built_site: Path):
+def test_no_broken_internal_links_or_anchors(pages: dict[str, HtmlPage], built_site: Path):
     broken = []
     for page, info in pages.items():
         for tag, attribute, url in info.links:
@@ -109,7 +80,7 @@ def test_no_broken_internal_links_or_anchors(pages: dict[str, Page], built_site:
 IGNORED_PARSE_ERRORS: dict[str, str] = {}
 
 
-def test_every_page_is_valid_html(pages: dict[str, Page], built_site: Path):
+def test_every_page_is_valid_html(pages: dict[str, HtmlPage], built_site: Path):
     problems = []
     for page, info in pages.items():
         parser = html5lib.HTMLParser(strict=False, namespaceHTMLElements=False)
