@@ -50,6 +50,11 @@ class Kind:
     folder: str | None = None  # or one file per record
     key: str = "id"  # field that identifies a record
 
+    @property
+    def home(self) -> str:
+        """Where maintainers add a record of this kind."""
+        return f"data/{self.file}" if self.file else f"data/{self.folder}/"
+
 
 KINDS: tuple[Kind, ...] = (
     Kind("sources", "sources", SourcesFile, file="sources.yaml"),

@@ -34,7 +34,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+from .search import HAN
+
 # The twelve code points in the compatibility block that are ordinary unified
 # ideographs with no other form (﨎 﨏 﨑 﨓 﨔 﨟 﨡 﨣 﨤 﨧 﨨 﨩) are allowed.
 LOOKALIKE = re.compile(

@@ -65,9 +65,9 @@ class View:
     def page(self, template: str, **context: Any) -> str:
         return render(template, v=self, hb=self.hb, **context)
 
-    def updated(self, record: Any) -> str:
+    def updated(self, kind: str, key: str) -> str:
         """Date of the last git commit of the record's data file ("" when not a git checkout)."""
-        return last_updated(self.hb, record)
+        return last_updated(self.hb, kind, key)
 
 
 def duty_table(v: View, area: str | None = None, role: str | None = None) -> str:

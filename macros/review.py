@@ -56,14 +56,10 @@ def git_dates(data_dir: Path) -> dict[str, str]:
     return dates
 
 
-def last_updated(hb: Any, record: Any) -> str:
-    """Date of the last commit of the file ``record`` was read from, or "" when unknown."""
-    for kind in REVIEWED_KINDS:
-        key = getattr(record, "id", None)
-        if hb.entries.get(kind, {}).get(key) is record:
-            doc, _ = hb.origins[(kind, key)]
-            return hb.file_dates.get(doc.path, "")
-    return ""
+def last_updated(hb: Any, kind: str, key: str) -> str:
+    """Date of the last commit of the file a record was read from, or "" when unknown."""
+    doc, _ = hb.origins[(kind, key)]
+    return hb.file_dates.get(doc.path, "")
 
 
 def review_rows(hb: Any, today: dt.date) -> list[dict[str, Any]]:
@@ -77,7 +73,7 @@ def review_rows(hb: Any, today: dt.date) -> list[dict[str, Any]]:
                     "key": key,
                     "record": record,
                     "days": (today - record.review_due).days,
-                    "updated": last_updated(hb, record),
+                    "updated": last_updated(hb, kind, key),
                 }
             )
     rows.sort(key=lambda r: (r["record"].review_due, r["kind"], r["key"]))

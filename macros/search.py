@@ -50,12 +50,15 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .glossary import term_pattern
+
 if TYPE_CHECKING:
     from .handbook import Handbook
 
-SEGMENT = "\u200b"
-JOINER = "\u2060"
-HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+SEGMENT = "\u200b"  # Material's search plugin joins jieba's words with zero-width spaces
+JOINER = "\u2060"  # this module marks one-character words with a word joiner
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Han characters, as a regex class body
+HAN_RUN = re.compile(f"[{HAN}]+")
 TAG = re.compile(r"<[^>]*>")
 # Material's separator for Chinese, as written into the index config.
 SEPARATOR = re.compile(r"[\s\u200b\u3000\-、。，．？！；]+")
@@ -218,11 +221,7 @@ class Synonyms:
     def __init__(self, hb: Handbook):
         self.aliases = {term: list(entry.aliases) for term, entry in hb.glossary.items() if entry.aliases}
         self.term_of = {alias: term for term, aliases in self.aliases.items() for alias in aliases}
-        self.pattern = (
-            re.compile("|".join(sorted(map(re.escape, self.aliases), key=len, reverse=True)))
-            if self.aliases
-            else None
-        )
+        self.pattern = term_pattern(tuple(self.aliases)) if self.aliases else None
 
     def in_text(self, plain: str) -> list[str]:
         """The aliases of every term in ``plain``, once per use of the term."""

@@ -28,14 +28,14 @@ from typing import Any
 
 import opencc
 
+from .search import HAN_RUN, JOINER, SEGMENT
+
 OPENCC_CONFIG = "s2tw.json"
 # What counts as Simplified-only in the checks: anything plain s2t still changes.
 CHECK_CONFIG = "s2t.json"
 VARIANT_CONFIG = "t2tw.json"
 EDITION = "zh-Hant"
-SEGMENT = "\u200b"  # Material's search plugin joins jieba's words with zero-width spaces
-MARKS = "\u200b\u2060"  # and macros.search marks one-character words with a word joiner
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+MARKS = SEGMENT + JOINER  # the invisible word marks of the search index
 
 
 @cache
@@ -45,7 +45,7 @@ def _converter(config: str = OPENCC_CONFIG) -> opencc.OpenCC:
 
 def to_traditional(text: str) -> str:
     """Simplified → Traditional with the edition's OpenCC configuration."""
-    if not HAN.search(text):
+    if not HAN_RUN.search(text):
         return text
     return _converter().convert(text)
 
@@ -100,7 +100,7 @@ def simplified_only(text: str, allow: frozenset[str] = ALLOWED) -> list[str]:
     swaps for OpenCC's older variants (群 → 羣, 吃 → 喫, 秘 → 祕, 才 → 纔),
     recognised because OpenCC's t2tw maps the variant back to the same character.
     """
-    if not HAN.search(text):
+    if not HAN_RUN.search(text):
         return []
     converted = _converter(CHECK_CONFIG).convert(text)
     if len(converted) != len(text):  # never seen with s2t; compare character by character
@@ -165,5 +165,5 @@ def convert_files(paths: Iterable[Path]) -> None:
     for path in paths:
         if path.suffix in TEXT_SUFFIXES and path.is_file():
             text = path.read_text(encoding="utf-8")
-            if HAN.search(text):
+            if HAN_RUN.search(text):
                 path.write_text(to_traditional(text), encoding="utf-8")

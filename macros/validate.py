@@ -63,20 +63,11 @@ def _check_references(hb: Handbook, incomplete: set[str]) -> Iterator[DataError]
                     yield hb.error(kind, key, sub, _unknown(label, ref, valid, target))
 
 
-# Where a record of each kind is defined, for "add it there first".
-_HOME = {
-    "roles": "data/roles.yaml",
-    "areas": "data/areas.yaml",
-    "procedures": "data/procedures/",
-    "checklists": "data/checklists/",
-    "glossary": "data/glossary.yaml",
-    "sources": "data/sources.yaml",
-}
+def _unknown(label: str, ref: str, valid: dict[str, Any], target: str) -> str:
+    from .handbook import KIND  # the kinds are declared beside the loader, which imports this module
 
-
-def _unknown(label: str, ref: str, valid: dict[str, Any], target: str = "") -> str:
     names = [f"{k}（{_name_of(v)}）" if _name_of(v) else k for k, v in valid.items()]
-    home = f"，或先在 {_HOME[target]} 中添加它" if target in _HOME else ""
+    home = f"，或先在 {KIND[target].home} 中添加它"
     return (
         f"{label}“{ref}”不存在。{did_you_mean(ref, valid)}"
         f"请改用已有的{label}{home}。可用的有：{choices(names)}"
